@@ -1,0 +1,77 @@
+# dichvucong: `make run` serves the demo, `make test` runs every check and the suite.
+SHELL := /bin/bash
+PORT ?= 8000
+PYTHON ?= python3
+# PostgreSQL used by the second test run (CI has it on 127.0.0.1:5432, trust auth).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/dichvucong
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: help install run serve test lint typecheck migrations-check schema schema-check \
+        test-sqlite test-postgres messages bench clean
+
+help:
+	@echo "make run    - set up, migrate, load the demo data and serve http://127.0.0.1:$(PORT)"
+	@echo "make test   - lint, type-check, schema and migration checks, tests on SQLite and PostgreSQL"
+	@echo "make bench  - run the benchmarks under bench/ (needs PostgreSQL)"
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+schema: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --file openapi.yaml --validate --fail-on-warn
+
+schema-check: install
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --file var/openapi.generated.yaml --validate --fail-on-warn
+	@diff -u openapi.yaml var/openapi.generated.yaml || (echo "openapi.yaml is out of date: run 'make schema' and commit it." && exit 1)
+
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) check --deploy --fail-level WARNING
+
+test-sqlite: install
+	env -u DATABASE_URL $(VENV)/bin/pytest
+
+test-postgres: install
+	@if $(PY) scripts/db_reachable.py "$(TEST_POSTGRES_URL)"; then \
+		DATABASE_URL="$(TEST_POSTGRES_URL)" $(VENV)/bin/pytest; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL) and REQUIRE_POSTGRES is set."; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL): skipping the PostgreSQL run."; \
+	fi
+
+test: lint typecheck migrations-check schema-check deploy-check test-sqlite test-postgres
+
+messages: install
+	cd dichvucong && ../$(MANAGE) makemessages -l en --no-obsolete && ../$(MANAGE) compilemessages -l en
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var

@@ -1,0 +1,71 @@
+"""The procedure search filters, shared by the portal's search page and the read API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.organizations.models import Agency, Tier
+
+from .models import ApplicantType, Field, ServiceLevel
+
+
+class CodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A model choice by code, whose error names the unknown value."""
+
+    default_error_messages = {"invalid_choice": _("Không có mã %(value)s.")}
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.get(**{self.to_field_name or "pk": value})
+        except (ValueError, TypeError, self.queryset.model.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
+class ProcedureFilterForm(forms.Form):
+    search = forms.CharField(label=_("Tìm thủ tục"), required=False, strip=True)
+    agency = CodeChoiceField(
+        label=_("Cơ quan thực hiện"),
+        queryset=Agency.objects.valid_on().exclude(kind="one_stop_unit").order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả cơ quan"),
+    )
+    tier = forms.ChoiceField(
+        label=_("Cấp thực hiện"), choices=[("", _("Tất cả các cấp")), *Tier.choices], required=False
+    )
+    field = CodeChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Field.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả lĩnh vực"),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Mức độ dịch vụ"),
+        choices=[("", _("Mọi mức độ")), *ServiceLevel.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    applicant_type = forms.ChoiceField(
+        label=_("Đối tượng"),
+        choices=[("", _("Mọi đối tượng")), *ApplicantType.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_field = self.fields["agency"]
+        assert isinstance(agency_field, forms.ModelChoiceField)
+        agency_field.label_from_instance = lambda agency: agency.name  # type: ignore[method-assign]
+        for name in ("tier", "level", "applicant_type"):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "%(value)s không phải là một giá trị hợp lệ."
+            )

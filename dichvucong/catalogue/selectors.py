@@ -1,0 +1,142 @@
+"""Reads of the catalogue. The catalogue is public: no permission applies here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from dichvucong.core.text import search_terms
+from dichvucong.organizations.models import Agency
+
+from .models import (
+    Field,
+    Procedure,
+    ProcedureCase,
+    ProcedureVersion,
+    ProcessingTime,
+    RequiredDocument,
+)
+
+
+@dataclass(frozen=True)
+class ProcedureFilters:
+    search: str = ""
+    agency: Agency | None = None
+    tier: str = ""
+    field: Field | None = None
+    level: int | None = None
+    applicant_type: str = ""
+
+
+def procedure_search(*, filters: ProcedureFilters) -> QuerySet[Procedure]:
+    """Return the published procedures matching the filters, best matches first.
+
+    The search is accent-insensitive: every term of the query, folded, must occur in the
+    procedure's folded name, code, keywords or field. Procedures whose text contains the
+    whole phrase come first.
+    """
+    queryset = Procedure.objects.filter(current_version__isnull=False)
+    ordering: list[str] = []
+    terms = search_terms(filters.search)
+    for term in terms:
+        queryset = queryset.filter(current_version__search_text__contains=term)
+    if len(terms) > 1:
+        queryset = queryset.annotate(
+            rank=Case(
+                When(current_version__search_text__contains=" ".join(terms), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        ordering.append("rank")
+    if filters.agency is not None:
+        queryset = queryset.filter(current_version__agencies=filters.agency)
+    if filters.tier:
+        queryset = queryset.filter(current_version__tier=filters.tier)
+    if filters.field is not None:
+        queryset = queryset.filter(current_version__fields=filters.field)
+    if filters.level is not None:
+        queryset = queryset.filter(level=filters.level)
+    if filters.applicant_type == "citizen":
+        queryset = queryset.filter(current_version__for_citizens=True)
+    elif filters.applicant_type == "business":
+        queryset = queryset.filter(current_version__for_businesses=True)
+    return queryset.order_by(*ordering, "current_version__name", "code")
+
+
+def procedure_list_qs(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
+    """Return `queryset` with what a list of procedures shows, in a fixed number of queries."""
+    return queryset.select_related("current_version").prefetch_related(
+        Prefetch("current_version__agencies", queryset=Agency.objects.order_by("code")),
+        Prefetch("current_version__fields", queryset=Field.objects.order_by("code")),
+    )
+
+
+def procedure_version_detail_qs() -> QuerySet[ProcedureVersion]:
+    """Return versions with everything the detail page, API and export show."""
+    return ProcedureVersion.objects.select_related("procedure", "publishing_agency").prefetch_related(
+        Prefetch("agencies", queryset=Agency.objects.order_by("code")),
+        Prefetch("fields", queryset=Field.objects.order_by("code")),
+        "legal_basis",
+        "results",
+        "forms",
+        Prefetch(
+            "cases",
+            queryset=ProcedureCase.objects.order_by("position").prefetch_related(
+                "steps",
+                Prefetch(
+                    "processing_times",
+                    queryset=ProcessingTime.objects.order_by("position").prefetch_related("fees"),
+                ),
+                Prefetch(
+                    "documents",
+                    queryset=RequiredDocument.objects.order_by("position").select_related("form"),
+                ),
+            ),
+        ),
+    )
+
+
+def procedure_get(*, code: str) -> Procedure:
+    """Return the published procedure with `code`; raise Procedure.DoesNotExist."""
+    return Procedure.objects.select_related("current_version").get(
+        code=code, current_version__isnull=False
+    )
+
+
+def procedure_version_get(*, code: str, number: int | None = None) -> ProcedureVersion:
+    """Return a version of the procedure (the current one by default), fully prefetched.
+
+    Raise ProcedureVersion.DoesNotExist when there is no such procedure or version.
+    """
+    queryset = procedure_version_detail_qs().filter(procedure__code=code)
+    if number is None:
+        return queryset.get(procedure__current_version=F("pk"))
+    return queryset.get(number=number)
+
+
+def procedure_versions(*, code: str) -> QuerySet[ProcedureVersion]:
+    """Return the procedure's versions, newest first."""
+    return ProcedureVersion.objects.filter(procedure__code=code).order_by("-number")
+
+
+def field_list() -> QuerySet[Field]:
+    """Return the fields with the number of published procedures in each."""
+    return Field.objects.annotate(
+        procedure_count=Count(
+            "versions",
+            filter=Q(versions__procedure__current_version=F("versions__pk")),
+            distinct=True,
+        )
+    ).order_by("name")
+
+
+def agency_procedure_counts() -> dict[int, int]:
+    """Return, per agency id, how many published procedures it implements."""
+    rows = (
+        ProcedureVersion.objects.filter(procedure__current_version=F("pk"))
+        .values("agencies")
+        .annotate(total=Count("pk"))
+    )
+    return {row["agencies"]: row["total"] for row in rows if row["agencies"] is not None}

@@ -1,0 +1,60 @@
+"""Validators for the national identifier codes."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Dot-separated groups of digits and capital letters (Decision 20/2020/QĐ-TTg).
+_GROUPS = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
+# The last group of an agency code is the province-level (or ministry-level) code: H10.
+_PROVINCE_GROUP = re.compile(r"^[A-Z][0-9]{2}$")
+AGENCY_CODE_MAX_LENGTH = 35
+
+
+def validate_agency_code(value: str) -> None:
+    """Raise ValidationError unless `value` is a well-formed agency identifier code."""
+    if len(value) > AGENCY_CODE_MAX_LENGTH:
+        raise ValidationError(
+            _("An agency code has at most %(max)d characters."),
+            code="too_long",
+            params={"max": AGENCY_CODE_MAX_LENGTH},
+        )
+    if not _GROUPS.match(value):
+        raise ValidationError(
+            _("An agency code is groups of digits and capital letters separated by dots."),
+            code="invalid_format",
+        )
+    if not _PROVINCE_GROUP.match(value.rsplit(".", 1)[-1]):
+        raise ValidationError(
+            _("The last group of an agency code is the province-level code, such as H10."),
+            code="invalid_province_group",
+        )
+
+
+# Procedure codes as in the national database: 1.001776.000.00.00.H10.
+_PROCEDURE_CODE = re.compile(r"^[0-9]+\.[0-9]{6}(\.[0-9A-Z]+)*$")
+
+
+def validate_procedure_code(value: str) -> None:
+    """Raise ValidationError unless `value` looks like a national procedure code."""
+    if len(value) > 50 or not _PROCEDURE_CODE.match(value):
+        raise ValidationError(
+            _("A procedure code looks like 1.001776.000.00.00.H10."), code="invalid_format"
+        )
+
+
+
+
+def validate_unit_code(value: str) -> None:
+    """Raise ValidationError unless `value` is a statistics office unit code.
+
+    Provinces have 2 digits, districts 3 and communes 5.
+    """
+    if not re.fullmatch(r"[0-9]{2}|[0-9]{3}|[0-9]{5}", value):
+        raise ValidationError(
+            _("An administrative unit code has 2 (province), 3 (district) or 5 (commune) digits."),
+            code="invalid_format",
+        )

@@ -1,0 +1,21 @@
+"""manage.py load_demo: load the Bình Phước demo data (safe to run again)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from dichvucong.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the Bình Phước demo province: units, agencies, procedures, form files."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = demo_load()
+        self.stdout.write(
+            f"Demo data: {summary.units_changed} units and {summary.agencies_changed} agencies "
+            f"created or changed, {summary.procedures_created} procedures created, "
+            f"{summary.procedures_updated} updated, {summary.forms_generated} form files generated."
+        )

@@ -1,0 +1,115 @@
+"""Load the Bình Phước demo data. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from dichvucong.catalogue.models import FormTemplate
+from dichvucong.catalogue.services import form_template_attach_file, procedures_import
+from dichvucong.core.text import fold
+from dichvucong.organizations.services import administrative_unit_upsert, agency_upsert
+
+from .form_documents import render_form_docx
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PROCEDURE_FILES = ["procedures_province.json", "procedures_local.json"]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    units_changed: int
+    agencies_changed: int
+    procedures_created: int
+    procedures_updated: int
+    forms_generated: int
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _depth(items: dict[str, dict[str, Any]], code: str) -> int:
+    depth, parent = 0, items[code].get("parent")
+    while parent:
+        depth += 1
+        parent = items[parent].get("parent") if parent in items else None
+    return depth
+
+
+def organizations_load(data: dict[str, Any]) -> tuple[int, int]:
+    """Upsert the units and agencies of an organizations file, parents first."""
+    units = {u["code"]: u for u in data["administrative_units"]}
+    units_changed = 0
+    for code in sorted(units, key=lambda c: (_depth(units, c), c)):
+        unit = units[code]
+        _, changed = administrative_unit_upsert(
+            code=code,
+            name=unit["name"],
+            kind=unit["kind"],
+            parent_code=unit.get("parent"),
+            valid_from=_date(unit.get("valid_from")),
+            valid_to=_date(unit.get("valid_to")),
+        )
+        units_changed += changed
+    agencies = {a["code"]: a for a in data["agencies"]}
+    agencies_changed = 0
+    for code in sorted(agencies, key=lambda c: (_depth(agencies, c), c)):
+        agency = agencies[code]
+        _, changed = agency_upsert(
+            code=code,
+            name=agency["name"],
+            short_name=agency.get("short_name", ""),
+            kind=agency["kind"],
+            administrative_unit_code=agency["administrative_unit"],
+            parent_code=agency.get("parent"),
+            address=agency.get("address", ""),
+            phone=agency.get("phone", ""),
+            email=agency.get("email", ""),
+            website=agency.get("website", ""),
+            valid_from=_date(agency.get("valid_from")),
+            valid_to=_date(agency.get("valid_to")),
+        )
+        agencies_changed += changed
+    return units_changed, agencies_changed
+
+
+def _form_filename(form: FormTemplate) -> str:
+    slug = "-".join(fold(form.name).split())[:80] or "mau-don"
+    return f"{slug}.docx"
+
+
+@transaction.atomic
+def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
+    """Load organizations, procedures and generated form files of the demo province."""
+    organizations = json.loads((data_dir / "organizations.json").read_text(encoding="utf-8"))
+    units_changed, agencies_changed = organizations_load(organizations)
+    created = updated = 0
+    for name in PROCEDURE_FILES:
+        path = data_dir / name
+        if not path.exists():
+            continue
+        summary = procedures_import(data=json.loads(path.read_text(encoding="utf-8")))
+        created += summary.created
+        updated += summary.updated
+    generated = 0
+    pending = FormTemplate.objects.filter(file="", source_url="").select_related(
+        "version__procedure"
+    )
+    for form in pending:
+        form_template_attach_file(
+            form=form, filename=_form_filename(form), content=render_form_docx(form)
+        )
+        generated += 1
+    return DemoSummary(
+        units_changed=units_changed,
+        agencies_changed=agencies_changed,
+        procedures_created=created,
+        procedures_updated=updated,
+        forms_generated=generated,
+    )

@@ -1,0 +1,151 @@
+"""Administrative units and the agencies that implement procedures."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.core.models import ValidityPeriod, ValidityQuerySet
+from dichvucong.core.validators import validate_agency_code, validate_unit_code
+
+
+class Tier(models.TextChoices):
+    """The three tiers of local government a procedure can be implemented at."""
+
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class UnitKind(models.TextChoices):
+    """The Vietnamese kinds of administrative unit (Law on Local Government 2015)."""
+
+    TINH = "tinh", _("Tỉnh")
+    THANH_PHO_TRUC_THUOC_TRUNG_UONG = "thanh_pho_truc_thuoc_trung_uong", _(
+        "Thành phố trực thuộc trung ương"
+    )
+    HUYEN = "huyen", _("Huyện")
+    QUAN = "quan", _("Quận")
+    THI_XA = "thi_xa", _("Thị xã")
+    THANH_PHO_THUOC_TINH = "thanh_pho_thuoc_tinh", _("Thành phố thuộc tỉnh")
+    XA = "xa", _("Xã")
+    PHUONG = "phuong", _("Phường")
+    THI_TRAN = "thi_tran", _("Thị trấn")
+
+
+UNIT_KIND_TIER: dict[str, str] = {
+    UnitKind.TINH: Tier.PROVINCE,
+    UnitKind.THANH_PHO_TRUC_THUOC_TRUNG_UONG: Tier.PROVINCE,
+    UnitKind.HUYEN: Tier.DISTRICT,
+    UnitKind.QUAN: Tier.DISTRICT,
+    UnitKind.THI_XA: Tier.DISTRICT,
+    UnitKind.THANH_PHO_THUOC_TINH: Tier.DISTRICT,
+    UnitKind.XA: Tier.COMMUNE,
+    UnitKind.PHUONG: Tier.COMMUNE,
+    UnitKind.THI_TRAN: Tier.COMMUNE,
+}
+
+
+class AdministrativeUnit(ValidityPeriod):
+    """A province, district-level or commune-level unit, coded by the statistics office."""
+
+    code = models.CharField(_("code"), max_length=5, unique=True, validators=[validate_unit_code])
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=40, choices=UnitKind.choices)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, editable=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["tier", "code"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """Return the name with its kind: "thị xã Đồng Xoài"."""
+        return f"{self.get_kind_display()} {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        self.tier = UNIT_KIND_TIER.get(self.kind, "")
+        expected_parent_tier = {Tier.DISTRICT: Tier.PROVINCE, Tier.COMMUNE: Tier.DISTRICT}
+        if self.tier == Tier.PROVINCE and self.parent_id is not None:
+            raise ValidationError({"parent": _("A province has no parent unit.")})
+        if self.tier in expected_parent_tier and (
+            self.parent is None or self.parent.tier != expected_parent_tier[self.tier]
+        ):
+            raise ValidationError(
+                {"parent": _("A district belongs to a province, a commune to a district.")}
+            )
+
+
+class AgencyKind(models.TextChoices):
+    PEOPLE_COMMITTEE = "people_committee", _("Ủy ban nhân dân")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    ONE_STOP_UNIT = "one_stop_unit", _("Bộ phận tiếp nhận và trả kết quả")
+    SPECIALISED_OFFICE = "specialised_office", _("Phòng chuyên môn")
+
+
+class Agency(ValidityPeriod):
+    """An agency (cơ quan, đơn vị): a department, a People's Committee, a one-stop unit."""
+
+    code = models.CharField(
+        _("identifier code"), max_length=35, unique=True, validators=[validate_agency_code]
+    )
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, editable=False)
+    administrative_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["tier", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.administrative_unit_id is not None:
+            self.tier = self.administrative_unit.tier

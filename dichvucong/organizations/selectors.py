@@ -1,0 +1,32 @@
+"""Reads of administrative units and agencies (public information)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import AdministrativeUnit, Agency
+
+
+def agency_list(*, tier: str = "", kind: str = "") -> QuerySet[Agency]:
+    """Return the agencies in force today, optionally of one tier or kind."""
+    queryset = Agency.objects.valid_on().select_related("administrative_unit", "parent")
+    if tier:
+        queryset = queryset.filter(tier=tier)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("code")
+
+
+def agency_get(*, code: str) -> Agency:
+    """Return the agency with `code` (in force or not); raise Agency.DoesNotExist."""
+    return Agency.objects.select_related("administrative_unit", "parent").get(code=code)
+
+
+def administrative_unit_list(*, tier: str = "", parent_code: str = "") -> QuerySet[AdministrativeUnit]:
+    """Return the units in force today, optionally of one tier or under one parent."""
+    queryset = AdministrativeUnit.objects.valid_on().select_related("parent")
+    if tier:
+        queryset = queryset.filter(tier=tier)
+    if parent_code:
+        queryset = queryset.filter(parent__code=parent_code)
+    return queryset.order_by("code")

@@ -1,0 +1,92 @@
+"""Every change to administrative units and agencies goes through these functions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from .models import Agency, AdministrativeUnit
+
+
+def _apply(instance: Any, values: dict[str, Any]) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    return changed
+
+
+@transaction.atomic
+def administrative_unit_upsert(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent_code: str | None = None,
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+) -> tuple[AdministrativeUnit, bool]:
+    """Create or update the unit with `code`; return it and whether anything changed."""
+    parent = AdministrativeUnit.objects.get(code=parent_code) if parent_code else None
+    values = {
+        "name": name,
+        "kind": kind,
+        "parent": parent,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+    }
+    unit = AdministrativeUnit.objects.filter(code=code).first()
+    if unit is None:
+        unit = AdministrativeUnit(code=code, **values)
+        unit.full_clean()
+        unit.save()
+        return unit, True
+    changed = _apply(unit, values)
+    unit.full_clean()
+    if changed or unit.tier != AdministrativeUnit.objects.get(pk=unit.pk).tier:
+        unit.save()
+    return unit, bool(changed)
+
+
+@transaction.atomic
+def agency_upsert(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    administrative_unit_code: str,
+    parent_code: str | None = None,
+    short_name: str = "",
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+    website: str = "",
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+) -> tuple[Agency, bool]:
+    """Create or update the agency with `code`; return it and whether anything changed."""
+    values = {
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "administrative_unit": AdministrativeUnit.objects.get(code=administrative_unit_code),
+        "parent": Agency.objects.get(code=parent_code) if parent_code else None,
+        "address": address,
+        "phone": phone,
+        "email": email,
+        "website": website,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+    }
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        agency = Agency(code=code, **values)
+        agency.full_clean()
+        agency.save()
+        return agency, True
+    changed = _apply(agency, values)
+    agency.full_clean()
+    if changed:
+        agency.save()
+    return agency, bool(changed)
