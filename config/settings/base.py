@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .env import BASE_DIR, env_int, env_list, env_str, secret_key, var_dir
 
 VAR_DIR = var_dir()
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 SECRET_KEY = secret_key()
 DEBUG = False

@@ -18,12 +18,12 @@ from dichvucong.organizations.models import Agency, Tier
 class Field(models.Model):
     """A field of administration (lĩnh vực) with its national code."""
 
-    code = models.CharField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=255)
+    code = models.CharField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
 
     class Meta:
-        verbose_name = _("field")
-        verbose_name_plural = _("fields")
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -33,16 +33,16 @@ class Field(models.Model):
 class LegalDocument(models.Model):
     """A legal text that procedures are based on (căn cứ pháp lý)."""
 
-    number = models.CharField(_("number"), max_length=100, unique=True)
-    title = models.CharField(_("title"), max_length=500)
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    effective_on = models.DateField(_("effective on"), null=True, blank=True)
-    issuer = models.CharField(_("issuing body"), max_length=255, blank=True)
-    url = models.URLField(_("address"), max_length=500, blank=True)
+    number = models.CharField(_("số hiệu"), max_length=100, unique=True)
+    title = models.CharField(_("trích yếu"), max_length=500)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    effective_on = models.DateField(_("ngày có hiệu lực"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    url = models.URLField(_("địa chỉ"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("legal document")
-        verbose_name_plural = _("legal documents")
+        verbose_name = _("văn bản pháp luật")
+        verbose_name_plural = _("văn bản pháp luật")
         ordering = ["number"]
 
     def __str__(self) -> str:
@@ -63,28 +63,28 @@ class Procedure(models.Model):
     """An administrative procedure (thủ tục hành chính), identified by its national code."""
 
     code = models.CharField(
-        _("code"), max_length=50, unique=True, validators=[validate_procedure_code]
+        _("mã"), max_length=50, unique=True, validators=[validate_procedure_code]
     )
     current_version = models.OneToOneField(
         "ProcedureVersion",
-        verbose_name=_("current version"),
+        verbose_name=_("phiên bản hiện hành"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     level = models.PositiveSmallIntegerField(
-        _("computed level"),
+        _("mức độ thực tế"),
         choices=ServiceLevel.choices,
         default=ServiceLevel.NONE,
-        help_text=_("Computed from what is really configured; see catalogue/levels.py."),
+        help_text=_("Tính từ cấu hình thực tế của thủ tục."),
     )
-    view_count = models.PositiveIntegerField(_("page views"), default=0, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("procedure")
-        verbose_name_plural = _("procedures")
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
         ordering = ["code"]
         indexes = [models.Index(fields=["level"])]
 
@@ -103,63 +103,63 @@ class ProcedureVersion(models.Model):
     """One published text of a procedure: every item of the national procedure record."""
 
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="versions"
+        Procedure, verbose_name=_("thủ tục hành chính"), on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("version"))
-    decision_number = models.CharField(_("publishing decision"), max_length=100, blank=True)
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    effective_to = models.DateField(_("effective until"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    number = models.PositiveIntegerField(_("phiên bản"))
+    decision_number = models.CharField(_("quyết định công bố"), max_length=100, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    published_at = models.DateTimeField(_("thời điểm công bố"), auto_now_add=True)
 
-    name = models.CharField(_("name"), max_length=1000)
-    procedure_type = models.CharField(_("procedure type"), max_length=255, blank=True)
-    record_status = models.CharField(_("status in the national database"), max_length=100, blank=True)
-    keywords = models.CharField(_("keywords"), max_length=1000, blank=True)
-    conditions = models.TextField(_("requirements and conditions"), blank=True)
-    reception_address = models.TextField(_("where to submit"), blank=True)
+    name = models.CharField(_("tên"), max_length=1000)
+    procedure_type = models.CharField(_("loại thủ tục"), max_length=255, blank=True)
+    record_status = models.CharField(_("trạng thái trên CSDL quốc gia"), max_length=100, blank=True)
+    keywords = models.CharField(_("từ khóa"), max_length=1000, blank=True)
+    conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    reception_address = models.TextField(_("địa chỉ tiếp nhận hồ sơ"), blank=True)
     declared_level = models.PositiveSmallIntegerField(
-        _("declared level"), choices=ServiceLevel.choices, default=ServiceLevel.LEVEL_1
+        _("mức độ công bố"), choices=ServiceLevel.choices, default=ServiceLevel.LEVEL_1
     )
-    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
-    fields = models.ManyToManyField(Field, verbose_name=_("fields"), related_name="versions")
+    tier = models.CharField(_("cấp thực hiện"), max_length=10, choices=Tier.choices)
+    fields = models.ManyToManyField(Field, verbose_name=_("lĩnh vực"), related_name="versions")
     applicant_types = models.JSONField(
-        _("applicants"), default=list, blank=True, help_text=_("As named in the national database.")
+        _("đối tượng thực hiện"), default=list, blank=True, help_text=_("Theo tên gọi trong Cơ sở dữ liệu quốc gia.")
     )
-    for_citizens = models.BooleanField(_("for citizens"), default=False)
-    for_businesses = models.BooleanField(_("for businesses and organisations"), default=False)
+    for_citizens = models.BooleanField(_("dành cho công dân"), default=False)
+    for_businesses = models.BooleanField(_("dành cho doanh nghiệp, tổ chức"), default=False)
     publishing_agency = models.ForeignKey(
         Agency,
-        verbose_name=_("publishing agency"),
+        verbose_name=_("cơ quan công bố"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="published_procedure_versions",
     )
     agencies = models.ManyToManyField(
-        Agency, verbose_name=_("implementing agencies"), related_name="procedure_versions"
+        Agency, verbose_name=_("cơ quan thực hiện"), related_name="procedure_versions"
     )
-    authority_agencies = models.JSONField(_("competent authorities"), default=list, blank=True)
-    delegated_agencies = models.JSONField(_("delegated agencies"), default=list, blank=True)
-    coordinating_agencies = models.JSONField(_("coordinating agencies"), default=list, blank=True)
-    related_procedures = models.JSONField(_("related procedures"), default=list, blank=True)
+    authority_agencies = models.JSONField(_("cơ quan có thẩm quyền"), default=list, blank=True)
+    delegated_agencies = models.JSONField(_("cơ quan được ủy quyền"), default=list, blank=True)
+    coordinating_agencies = models.JSONField(_("cơ quan phối hợp"), default=list, blank=True)
+    related_procedures = models.JSONField(_("thủ tục liên quan"), default=list, blank=True)
     interconnected_procedures = models.JSONField(
-        _("interconnected procedures"), default=list, blank=True
+        _("thủ tục liên thông"), default=list, blank=True
     )
     legal_basis = models.ManyToManyField(
-        LegalDocument, verbose_name=_("legal basis"), related_name="procedure_versions"
+        LegalDocument, verbose_name=_("căn cứ pháp lý"), related_name="procedure_versions"
     )
     is_demo = models.BooleanField(
-        _("demo data"),
+        _("dữ liệu minh họa"),
         default=False,
-        help_text=_("Some figures were chosen as plausible, not taken from the real record."),
+        help_text=_("Một số số liệu được chọn cho hợp lý, chưa đối chiếu với hồ sơ thật."),
     )
-    search_text = models.TextField(_("search text"), editable=False, default="")
+    search_text = models.TextField(_("văn bản tìm kiếm"), editable=False, default="")
     content_hash = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
-        verbose_name = _("procedure version")
-        verbose_name_plural = _("procedure versions")
+        verbose_name = _("phiên bản thủ tục")
+        verbose_name_plural = _("phiên bản thủ tục")
         ordering = ["procedure", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="unique_procedure_version")
@@ -178,14 +178,14 @@ class ProcedureCase(models.Model):
     """A case (trường hợp) of a procedure; the unnamed case applies to all."""
 
     version = models.ForeignKey(
-        ProcedureVersion, on_delete=models.CASCADE, related_name="cases", verbose_name=_("version")
+        ProcedureVersion, on_delete=models.CASCADE, related_name="cases", verbose_name=_("phiên bản")
     )
-    name = models.CharField(_("case"), max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("trường hợp"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = _("case")
-        verbose_name_plural = _("cases")
+        verbose_name = _("trường hợp")
+        verbose_name_plural = _("trường hợp")
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "name"], name="unique_case_name")
@@ -199,12 +199,12 @@ class ProcedureStep(models.Model):
     """One step of the order of implementation (trình tự thực hiện) of a case."""
 
     case = models.ForeignKey(ProcedureCase, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField(_("position"))
-    description = models.TextField(_("description"))
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    description = models.TextField(_("mô tả"))
 
     class Meta:
-        verbose_name = _("step")
-        verbose_name_plural = _("steps")
+        verbose_name = _("bước")
+        verbose_name_plural = _("trình tự thực hiện")
         ordering = ["case", "position"]
 
 
@@ -228,15 +228,15 @@ class ProcessingTime(models.Model):
     case = models.ForeignKey(
         ProcedureCase, on_delete=models.CASCADE, related_name="processing_times"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    duration = models.DecimalField(_("time limit"), max_digits=7, decimal_places=2, null=True)
-    unit = models.CharField(_("unit"), max_length=15, choices=TimeUnit.choices)
-    description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+    duration = models.DecimalField(_("thời hạn"), max_digits=7, decimal_places=2, null=True)
+    unit = models.CharField(_("đơn vị tính"), max_length=15, choices=TimeUnit.choices)
+    description = models.TextField(_("mô tả"), blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = _("processing time")
-        verbose_name_plural = _("processing times")
+        verbose_name = _("thời hạn giải quyết")
+        verbose_name_plural = _("thời hạn giải quyết")
         ordering = ["case", "position"]
 
 
@@ -251,15 +251,15 @@ class Fee(models.Model):
     processing_time = models.ForeignKey(
         ProcessingTime, on_delete=models.CASCADE, related_name="fees"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=FeeKind.choices)
-    amount = models.PositiveBigIntegerField(_("amount"))
-    currency_label = models.CharField(_("unit"), max_length=50, default="Đồng")
-    description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("loại"), max_length=10, choices=FeeKind.choices)
+    amount = models.PositiveBigIntegerField(_("số tiền"))
+    currency_label = models.CharField(_("đơn vị tính"), max_length=50, default="Đồng")
+    description = models.TextField(_("mô tả"), blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = _("fee")
-        verbose_name_plural = _("fees")
+        verbose_name = _("phí, lệ phí")
+        verbose_name_plural = _("phí, lệ phí")
         ordering = ["processing_time", "position"]
 
 
@@ -271,16 +271,16 @@ class FormTemplate(models.Model):
     """A form (mẫu đơn, tờ khai) that applicants download and fill in (level 2)."""
 
     version = models.ForeignKey(
-        ProcedureVersion, on_delete=models.CASCADE, related_name="forms", verbose_name=_("version")
+        ProcedureVersion, on_delete=models.CASCADE, related_name="forms", verbose_name=_("phiên bản")
     )
-    name = models.CharField(_("name"), max_length=500)
-    file = models.FileField(_("file"), upload_to=form_template_upload_to, blank=True, max_length=300)
-    source_url = models.URLField(_("source address"), max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("tên"), max_length=500)
+    file = models.FileField(_("tệp"), upload_to=form_template_upload_to, blank=True, max_length=300)
+    source_url = models.URLField(_("địa chỉ nguồn"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = _("form template")
-        verbose_name_plural = _("form templates")
+        verbose_name = _("mẫu đơn, tờ khai")
+        verbose_name_plural = _("mẫu đơn, tờ khai")
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "name"], name="unique_form_name")
@@ -299,26 +299,26 @@ class RequiredDocument(models.Model):
     """A document of the dossier (thành phần hồ sơ) with its numbers of originals and copies."""
 
     case = models.ForeignKey(ProcedureCase, on_delete=models.CASCADE, related_name="documents")
-    position = models.PositiveSmallIntegerField(_("position"))
-    code = models.CharField(_("code"), max_length=100, blank=True)
-    name = models.TextField(_("name"))
-    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
-    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    code = models.CharField(_("mã"), max_length=100, blank=True)
+    name = models.TextField(_("tên"))
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
     form = models.ForeignKey(
         FormTemplate,
-        verbose_name=_("form template"),
+        verbose_name=_("mẫu đơn, tờ khai"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="documents",
     )
     replaced_by_result_code = models.CharField(
-        _("replaced by the result of"), max_length=100, blank=True
+        _("được thay thế bằng kết quả"), max_length=100, blank=True
     )
 
     class Meta:
-        verbose_name = _("required document")
-        verbose_name_plural = _("required documents")
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
         ordering = ["case", "position"]
 
 
@@ -326,12 +326,12 @@ class ProcedureResult(models.Model):
     """The result a procedure ends with (kết quả thực hiện): a licence, a certificate."""
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="results")
-    code = models.CharField(_("code"), max_length=100, blank=True)
-    name = models.TextField(_("name"))
-    url = models.URLField(_("sample address"), max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.CharField(_("mã"), max_length=100, blank=True)
+    name = models.TextField(_("tên"))
+    url = models.URLField(_("địa chỉ mẫu kết quả"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
-        verbose_name = _("result")
-        verbose_name_plural = _("results")
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
         ordering = ["version", "position"]

@@ -62,7 +62,9 @@ def procedure_search(*, filters: ProcedureFilters) -> QuerySet[Procedure]:
         queryset = queryset.filter(current_version__for_citizens=True)
     elif filters.applicant_type == "business":
         queryset = queryset.filter(current_version__for_businesses=True)
-    return queryset.order_by(*ordering, "current_version__name", "code")
+    # search_text starts with the folded name: alphabetical order regardless of case and
+    # diacritics, the same on SQLite and PostgreSQL whatever their collation.
+    return queryset.order_by(*ordering, "current_version__search_text", "code")
 
 
 def procedure_list_qs(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:

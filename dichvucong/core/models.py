@@ -29,8 +29,8 @@ class ValidityQuerySet(models.QuerySet[Any]):
 class ValidityPeriod(models.Model):
     """A row that is in force from one date to another, so reorganisations keep history."""
 
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -40,7 +40,7 @@ class ValidityPeriod(models.Model):
 
         super().clean()
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+            raise ValidationError({"valid_to": _("Ngày kết thúc trước ngày bắt đầu.")})
 
     def is_valid_on(self, date: datetime.date | None = None) -> bool:
         date = date or today()

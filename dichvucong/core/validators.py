@@ -18,18 +18,18 @@ def validate_agency_code(value: str) -> None:
     """Raise ValidationError unless `value` is a well-formed agency identifier code."""
     if len(value) > AGENCY_CODE_MAX_LENGTH:
         raise ValidationError(
-            _("An agency code has at most %(max)d characters."),
+            _("Mã định danh cơ quan có tối đa %(max)d ký tự."),
             code="too_long",
             params={"max": AGENCY_CODE_MAX_LENGTH},
         )
     if not _GROUPS.match(value):
         raise ValidationError(
-            _("An agency code is groups of digits and capital letters separated by dots."),
+            _("Mã định danh cơ quan gồm các nhóm chữ số và chữ in hoa, ngăn cách bằng dấu chấm."),
             code="invalid_format",
         )
     if not _PROVINCE_GROUP.match(value.rsplit(".", 1)[-1]):
         raise ValidationError(
-            _("The last group of an agency code is the province-level code, such as H10."),
+            _("Nhóm cuối của mã định danh cơ quan là mã cấp tỉnh, ví dụ H10."),
             code="invalid_province_group",
         )
 
@@ -42,7 +42,7 @@ def validate_procedure_code(value: str) -> None:
     """Raise ValidationError unless `value` looks like a national procedure code."""
     if len(value) > 50 or not _PROCEDURE_CODE.match(value):
         raise ValidationError(
-            _("A procedure code looks like 1.001776.000.00.00.H10."), code="invalid_format"
+            _("Mã thủ tục có dạng 1.001776.000.00.00.H10."), code="invalid_format"
         )
 
 
@@ -55,6 +55,6 @@ def validate_unit_code(value: str) -> None:
     """
     if not re.fullmatch(r"[0-9]{2}|[0-9]{3}|[0-9]{5}", value):
         raise ValidationError(
-            _("An administrative unit code has 2 (province), 3 (district) or 5 (commune) digits."),
+            _("Mã đơn vị hành chính gồm 2 chữ số (tỉnh), 3 chữ số (huyện) hoặc 5 chữ số (xã)."),
             code="invalid_format",
         )

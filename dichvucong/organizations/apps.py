@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class OrganizationsConfig(AppConfig):
     name = "dichvucong.organizations"
-    verbose_name = _("Organizations")
+    verbose_name = _("Cơ quan, đơn vị")

@@ -49,13 +49,13 @@ UNIT_KIND_TIER: dict[str, str] = {
 class AdministrativeUnit(ValidityPeriod):
     """A province, district-level or commune-level unit, coded by the statistics office."""
 
-    code = models.CharField(_("code"), max_length=5, unique=True, validators=[validate_unit_code])
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=40, choices=UnitKind.choices)
-    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, editable=False)
+    code = models.CharField(_("mã"), max_length=5, unique=True, validators=[validate_unit_code])
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=40, choices=UnitKind.choices)
+    tier = models.CharField(_("cấp thực hiện"), max_length=10, choices=Tier.choices, editable=False)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("parent unit"),
+        verbose_name=_("đơn vị cấp trên"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -65,8 +65,8 @@ class AdministrativeUnit(ValidityPeriod):
     objects = ValidityQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("administrative unit")
-        verbose_name_plural = _("administrative units")
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
         ordering = ["code"]
         indexes = [models.Index(fields=["tier", "code"])]
 
@@ -85,12 +85,12 @@ class AdministrativeUnit(ValidityPeriod):
         self.tier = UNIT_KIND_TIER.get(self.kind, "")
         expected_parent_tier = {Tier.DISTRICT: Tier.PROVINCE, Tier.COMMUNE: Tier.DISTRICT}
         if self.tier == Tier.PROVINCE and self.parent_id is not None:
-            raise ValidationError({"parent": _("A province has no parent unit.")})
+            raise ValidationError({"parent": _("Đơn vị cấp tỉnh không có đơn vị cấp trên.")})
         if self.tier in expected_parent_tier and (
             self.parent is None or self.parent.tier != expected_parent_tier[self.tier]
         ):
             raise ValidationError(
-                {"parent": _("A district belongs to a province, a commune to a district.")}
+                {"parent": _("Đơn vị cấp huyện thuộc một tỉnh, đơn vị cấp xã thuộc một huyện.")}
             )
 
 
@@ -105,36 +105,36 @@ class Agency(ValidityPeriod):
     """An agency (cơ quan, đơn vị): a department, a People's Committee, a one-stop unit."""
 
     code = models.CharField(
-        _("identifier code"), max_length=35, unique=True, validators=[validate_agency_code]
+        _("mã định danh"), max_length=35, unique=True, validators=[validate_agency_code]
     )
-    name = models.CharField(_("name"), max_length=255)
-    short_name = models.CharField(_("short name"), max_length=120, blank=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
-    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, editable=False)
+    name = models.CharField(_("tên"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=120, blank=True)
+    kind = models.CharField(_("loại"), max_length=30, choices=AgencyKind.choices)
+    tier = models.CharField(_("cấp thực hiện"), max_length=10, choices=Tier.choices, editable=False)
     administrative_unit = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name=_("administrative unit"),
+        verbose_name=_("đơn vị hành chính"),
         on_delete=models.PROTECT,
         related_name="agencies",
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("parent agency"),
+        verbose_name=_("cơ quan cấp trên"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    address = models.CharField(_("address"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    website = models.URLField(_("trang thông tin điện tử"), blank=True)
 
     objects = ValidityQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("agency")
-        verbose_name_plural = _("agencies")
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
         ordering = ["code"]
         indexes = [models.Index(fields=["tier", "kind"])]
 

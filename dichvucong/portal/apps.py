@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PortalConfig(AppConfig):
     name = "dichvucong.portal"
-    verbose_name = _("Public service portal")
+    verbose_name = _("Cổng Dịch vụ công")

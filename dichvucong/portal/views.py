@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,10 +22,14 @@ from dichvucong.organizations.selectors import agency_get, agency_list
 PAGE_SIZE = 20
 
 
-def _filtered_procedures(request: HttpRequest, *, agency: Agency | None = None):
+def _filtered_procedures(
+    request: HttpRequest, *, agency: Agency | None = None
+) -> tuple[ProcedureFilterForm, Page[Procedure] | None]:
     form = ProcedureFilterForm(request.GET or None)
     filters = selectors.ProcedureFilters(agency=agency)
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        return form, None
+    if form.is_bound:
         data = form.cleaned_data
         filters = selectors.ProcedureFilters(
             search=data["search"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -70,7 +71,7 @@ class ProcedureDetailView(generics.RetrieveAPIView[ProcedureVersion]):
         number = None
         if raw is not None:
             if not raw.isdigit():
-                raise ValidationError({"version": ["version must be a whole number."]})
+                raise ValidationError({"version": [_("version phải là số nguyên.")]})
             number = int(raw)
         try:
             return selectors.procedure_version_get(code=self.kwargs["code"], number=number)

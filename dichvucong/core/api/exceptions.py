@@ -19,7 +19,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         names = ", ".join(str(name) for name in errors)
         response.data = {
-            "detail": _("Invalid request parameters: %(names)s.") % {"names": names},
+            "detail": _("Tham số không hợp lệ: %(names)s.") % {"names": names},
             "errors": errors,
         }
     elif isinstance(response.data, dict) and "detail" in response.data:

@@ -31,7 +31,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        _("page_size must be a whole number from 1 to %(max)d.")
+                        _("page_size phải là số nguyên từ 1 đến %(max)d.")
                         % {"max": self.max_page_size}
                     ]
                 }
@@ -44,13 +44,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param, "1") or "1"
         if not raw.isdigit() or int(raw) < 1:
             raise ValidationError(
-                {self.page_query_param: [_("page must be a whole number of at least 1.")]}
+                {self.page_query_param: [_("page phải là số nguyên từ 1 trở lên.")]}
             )
         try:
             return list(super().paginate_queryset(queryset, request, view) or [])
         except pagination.NotFound as exc:
             raise ValidationError(
-                {self.page_query_param: [_("There is no page %(page)s.") % {"page": raw}]}
+                {self.page_query_param: [_("Không có trang %(page)s.") % {"page": raw}]}
             ) from exc
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:

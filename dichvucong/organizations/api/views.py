@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -18,7 +19,8 @@ from .serializers import AdministrativeUnitSerializer, AgencySerializer
 def _choice_param(request: Request, name: str, choices: list[str]) -> str:
     value = request.query_params.get(name, "")
     if value and value not in choices:
-        raise ValidationError({name: [f"Unknown value {value!r}; one of: {', '.join(choices)}."]})
+        message = _("%(value)s không phải là một giá trị hợp lệ; các giá trị: %(choices)s.")
+        raise ValidationError({name: [message % {"value": value, "choices": ", ".join(choices)}]})
     return value
 
 
@@ -66,7 +68,7 @@ class AdministrativeUnitListView(generics.ListAPIView[AdministrativeUnit]):
     def get_queryset(self) -> QuerySet[AdministrativeUnit]:
         parent = self.request.query_params.get("parent", "")
         if parent and not AdministrativeUnit.objects.filter(code=parent).exists():
-            raise ValidationError({"parent": [f"Unknown administrative unit {parent!r}."]})
+            raise ValidationError({"parent": [_("Không có mã %(value)s.") % {"value": parent}]})
         return selectors.administrative_unit_list(
             tier=_choice_param(self.request, "tier", Tier.values), parent_code=parent
         )

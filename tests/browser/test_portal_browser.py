@@ -1,0 +1,102 @@
+"""End to end in headless Chromium (Debian's package, driven by Playwright).
+
+Skipped when Chromium is not installed, unless REQUIRE_BROWSER is set (CI sets it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dichvucong.catalogue.services import form_template_attach_file
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
+        reason="Chromium is not installed (apt-get install chromium)",
+    ),
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below happen
+# before it starts and the server answers from its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(accept_downloads=True, locale="en-US")
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_search_without_diacritics_open_and_download_a_form(live_server, procedures, browser_page, tmp_path) -> None:
+    permit = procedures[1]
+    form_template_attach_file(
+        form=permit.forms.get(), filename="mau-01-don-de-nghi.docx", content=b"PK\x03\x04 demo form"
+    )
+    page = browser_page
+    page.goto(live_server.url + "/")
+    # Vietnamese although the browser asks for English.
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+    page.get_by_label("Tìm thủ tục").fill("giay phep xay dung")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/thu-tuc/?search=giay+phep+xay+dung")
+    results = page.locator(".procedure-item")
+    assert results.count() == 1
+    link = page.get_by_role("link", name="Cấp giấy phép xây dựng nhà ở riêng lẻ")
+    link.click()
+    page.wait_for_url(f"**/thu-tuc/{permit.procedure.code}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    assert page.get_by_text("75.000 đồng").first.is_visible()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "procedure-detail.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.locator("#bieu-mau").get_by_role("link", name="Mẫu 01 - Đơn đề nghị cấp giấy phép xây dựng").click()
+    download = download_info.value
+    assert download.suggested_filename == "mau-01-don-de-nghi.docx"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    assert target.read_bytes() == b"PK\x03\x04 demo form"
+
+
+def test_filters_and_language_switch(live_server, procedures, browser_page) -> None:
+    page = browser_page
+    page.goto(live_server.url + "/thu-tuc/")
+    page.locator("summary", has_text="Lọc kết quả").click()
+    page.get_by_label("Cấp thực hiện").select_option("province")
+    page.get_by_role("button", name="Áp dụng").click()
+    page.wait_for_url("**tier=province**")
+    assert page.locator(".procedure-item").count() == 1
+    assert "Lý lịch tư pháp" in page.locator(".procedure-item").inner_text()
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator(".procedure-item").count() == 1
