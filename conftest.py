@@ -19,14 +19,40 @@ def province(db: Any) -> dict[str, Agency]:
     """Create Bình Phước with one district and one commune and their agencies."""
     administrative_unit_upsert(code="70", name="Bình Phước", kind=UnitKind.TINH)
     administrative_unit_upsert(code="689", name="Đồng Xoài", kind=UnitKind.THI_XA, parent_code="70")
-    administrative_unit_upsert(code="25195", name="Tân Phú", kind=UnitKind.PHUONG, parent_code="689")
+    administrative_unit_upsert(
+        code="25195", name="Tân Phú", kind=UnitKind.PHUONG, parent_code="689"
+    )
     rows = [
-        ("000.00.00.H10", "Ủy ban nhân dân tỉnh Bình Phước", AgencyKind.PEOPLE_COMMITTEE, "70", None),
+        (
+            "000.00.00.H10",
+            "Ủy ban nhân dân tỉnh Bình Phước",
+            AgencyKind.PEOPLE_COMMITTEE,
+            "70",
+            None,
+        ),
         ("000.00.01.H10", "Sở Tư pháp", AgencyKind.DEPARTMENT, "70", None),
-        ("001.00.01.H10", "Bộ phận tiếp nhận và trả kết quả - Sở Tư pháp", AgencyKind.ONE_STOP_UNIT, "70", "000.00.01.H10"),
+        (
+            "001.00.01.H10",
+            "Bộ phận tiếp nhận và trả kết quả - Sở Tư pháp",
+            AgencyKind.ONE_STOP_UNIT,
+            "70",
+            "000.00.01.H10",
+        ),
         ("000.00.03.H10", "Sở Xây dựng", AgencyKind.DEPARTMENT, "70", None),
-        ("000.00.20.H10", "Ủy ban nhân dân thị xã Đồng Xoài", AgencyKind.PEOPLE_COMMITTEE, "689", None),
-        ("000.01.20.H10", "Ủy ban nhân dân phường Tân Phú", AgencyKind.PEOPLE_COMMITTEE, "25195", "000.00.20.H10"),
+        (
+            "000.00.20.H10",
+            "Ủy ban nhân dân thị xã Đồng Xoài",
+            AgencyKind.PEOPLE_COMMITTEE,
+            "689",
+            None,
+        ),
+        (
+            "000.01.20.H10",
+            "Ủy ban nhân dân phường Tân Phú",
+            AgencyKind.PEOPLE_COMMITTEE,
+            "25195",
+            "000.00.20.H10",
+        ),
     ]
     agencies = {}
     for code, name, kind, unit, parent in rows:

@@ -9,7 +9,9 @@ app_name = "api"
 
 urlpatterns = [
     path("procedures/", catalogue.ProcedureListView.as_view(), name="procedure-list"),
-    path("procedures/<str:code>/", catalogue.ProcedureDetailView.as_view(), name="procedure-detail"),
+    path(
+        "procedures/<str:code>/", catalogue.ProcedureDetailView.as_view(), name="procedure-detail"
+    ),
     path(
         "procedures/<str:code>/versions/",
         catalogue.ProcedureVersionListView.as_view(),

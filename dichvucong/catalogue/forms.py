@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.organizations.models import Agency, Tier
@@ -12,7 +13,7 @@ from dichvucong.organizations.models import Agency, Tier
 from .models import ApplicantType, Field, ServiceLevel
 
 
-class CodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class CodeChoiceField(forms.ModelChoiceField):
     """A model choice by code, whose error names the unknown value."""
 
     default_error_messages = {"invalid_choice": _("Không có mã %(value)s.")}
@@ -20,12 +21,19 @@ class CodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
+        queryset = cast(QuerySet[Any], self.queryset)
         try:
-            return self.queryset.get(**{self.to_field_name or "pk": value})
-        except (ValueError, TypeError, self.queryset.model.DoesNotExist):
+            return queryset.get(**{self.to_field_name or "pk": value})
+        except (ValueError, TypeError, queryset.model.DoesNotExist):
             raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
             ) from None
+
+
+def _agency_label(agency: Agency) -> str:
+    return agency.name
 
 
 class ProcedureFilterForm(forms.Form):
@@ -62,9 +70,8 @@ class ProcedureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agency_field = self.fields["agency"]
-        assert isinstance(agency_field, forms.ModelChoiceField)
-        agency_field.label_from_instance = lambda agency: agency.name  # type: ignore[method-assign]
+        agency_field = cast(CodeChoiceField, self.fields["agency"])
+        agency_field.label_from_instance = _agency_label  # type: ignore[method-assign,assignment]
         for name in ("tier", "level", "applicant_type"):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "%(value)s không phải là một giá trị hợp lệ."

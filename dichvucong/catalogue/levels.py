@@ -109,10 +109,12 @@ def register_catalogue_requirements() -> None:
         (
             "dd_time_limit",
             _("Thời hạn giải quyết"),
-            lambda p, v: ProcessingTime.objects.filter(case__version=v, duration__isnull=False)
-            .exclude(duration=0)
-            .exists()
-            or ProcessingTime.objects.filter(case__version=v).exclude(description="").exists(),
+            lambda p, v: (
+                ProcessingTime.objects.filter(case__version=v, duration__isnull=False)
+                .exclude(duration=0)
+                .exists()
+                or ProcessingTime.objects.filter(case__version=v).exclude(description="").exists()
+            ),
         ),
         ("e_applicants", _("Đối tượng thực hiện"), lambda p, v: bool(v.applicant_types)),
         ("g_agency", _("Cơ quan giải quyết"), lambda p, v: v.agencies.exists()),

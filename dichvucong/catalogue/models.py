@@ -103,7 +103,10 @@ class ProcedureVersion(models.Model):
     """One published text of a procedure: every item of the national procedure record."""
 
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("thủ tục hành chính"), on_delete=models.CASCADE, related_name="versions"
+        Procedure,
+        verbose_name=_("thủ tục hành chính"),
+        on_delete=models.CASCADE,
+        related_name="versions",
     )
     number = models.PositiveIntegerField(_("phiên bản"))
     decision_number = models.CharField(_("quyết định công bố"), max_length=100, blank=True)
@@ -124,7 +127,10 @@ class ProcedureVersion(models.Model):
     tier = models.CharField(_("cấp thực hiện"), max_length=10, choices=Tier.choices)
     fields = models.ManyToManyField(Field, verbose_name=_("lĩnh vực"), related_name="versions")
     applicant_types = models.JSONField(
-        _("đối tượng thực hiện"), default=list, blank=True, help_text=_("Theo tên gọi trong Cơ sở dữ liệu quốc gia.")
+        _("đối tượng thực hiện"),
+        default=list,
+        blank=True,
+        help_text=_("Theo tên gọi trong Cơ sở dữ liệu quốc gia."),
     )
     for_citizens = models.BooleanField(_("dành cho công dân"), default=False)
     for_businesses = models.BooleanField(_("dành cho doanh nghiệp, tổ chức"), default=False)
@@ -143,9 +149,7 @@ class ProcedureVersion(models.Model):
     delegated_agencies = models.JSONField(_("cơ quan được ủy quyền"), default=list, blank=True)
     coordinating_agencies = models.JSONField(_("cơ quan phối hợp"), default=list, blank=True)
     related_procedures = models.JSONField(_("thủ tục liên quan"), default=list, blank=True)
-    interconnected_procedures = models.JSONField(
-        _("thủ tục liên thông"), default=list, blank=True
-    )
+    interconnected_procedures = models.JSONField(_("thủ tục liên thông"), default=list, blank=True)
     legal_basis = models.ManyToManyField(
         LegalDocument, verbose_name=_("căn cứ pháp lý"), related_name="procedure_versions"
     )
@@ -178,7 +182,10 @@ class ProcedureCase(models.Model):
     """A case (trường hợp) of a procedure; the unnamed case applies to all."""
 
     version = models.ForeignKey(
-        ProcedureVersion, on_delete=models.CASCADE, related_name="cases", verbose_name=_("phiên bản")
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="cases",
+        verbose_name=_("phiên bản"),
     )
     name = models.CharField(_("trường hợp"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
@@ -187,9 +194,7 @@ class ProcedureCase(models.Model):
         verbose_name = _("trường hợp")
         verbose_name_plural = _("trường hợp")
         ordering = ["version", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "name"], name="unique_case_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "name"], name="unique_case_name")]
 
     def __str__(self) -> str:
         return self.name or str(_("Mọi trường hợp"))
@@ -206,6 +211,9 @@ class ProcedureStep(models.Model):
         verbose_name = _("bước")
         verbose_name_plural = _("trình tự thực hiện")
         ordering = ["case", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description[:60]}"
 
 
 class Channel(models.TextChoices):
@@ -239,6 +247,9 @@ class ProcessingTime(models.Model):
         verbose_name_plural = _("thời hạn giải quyết")
         ordering = ["case", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.duration} {self.get_unit_display()}"
+
 
 class FeeKind(models.TextChoices):
     FEE = "PHI", _("Phí")
@@ -262,6 +273,9 @@ class Fee(models.Model):
         verbose_name_plural = _("phí, lệ phí")
         ordering = ["processing_time", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.amount} {self.currency_label}"
+
 
 def form_template_upload_to(instance: FormTemplate, filename: str) -> str:
     return f"forms/{instance.version.procedure.code}/v{instance.version.number}/{filename}"
@@ -271,7 +285,10 @@ class FormTemplate(models.Model):
     """A form (mẫu đơn, tờ khai) that applicants download and fill in (level 2)."""
 
     version = models.ForeignKey(
-        ProcedureVersion, on_delete=models.CASCADE, related_name="forms", verbose_name=_("phiên bản")
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="forms",
+        verbose_name=_("phiên bản"),
     )
     name = models.CharField(_("tên"), max_length=500)
     file = models.FileField(_("tệp"), upload_to=form_template_upload_to, blank=True, max_length=300)
@@ -282,9 +299,7 @@ class FormTemplate(models.Model):
         verbose_name = _("mẫu đơn, tờ khai")
         verbose_name_plural = _("mẫu đơn, tờ khai")
         ordering = ["version", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "name"], name="unique_form_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "name"], name="unique_form_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -321,6 +336,9 @@ class RequiredDocument(models.Model):
         verbose_name_plural = _("thành phần hồ sơ")
         ordering = ["case", "position"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ProcedureResult(models.Model):
     """The result a procedure ends with (kết quả thực hiện): a licence, a certificate."""
@@ -335,3 +353,6 @@ class ProcedureResult(models.Model):
         verbose_name = _("kết quả")
         verbose_name_plural = _("kết quả")
         ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.name

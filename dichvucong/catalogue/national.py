@@ -38,7 +38,11 @@ CHANNELS = {
     "dich vu buu chinh": Channel.POSTAL,
     "buu chinh": Channel.POSTAL,
 }
-CHANNEL_LABELS = {Channel.DIRECT: "Trực tiếp", Channel.ONLINE: "Trực tuyến", Channel.POSTAL: "Dịch vụ bưu chính"}
+CHANNEL_LABELS = {
+    Channel.DIRECT: "Trực tiếp",
+    Channel.ONLINE: "Trực tuyến",
+    Channel.POSTAL: "Dịch vụ bưu chính",
+}
 UNITS = {"ngay lam viec": TimeUnit.WORKING_DAYS, "ngay": TimeUnit.DAYS, "gio": TimeUnit.HOURS}
 UNIT_LABELS = {TimeUnit.WORKING_DAYS: "Ngày làm việc", TimeUnit.DAYS: "Ngày", TimeUnit.HOURS: "Giờ"}
 # Applicant types of the national database and which portal group each belongs to.
@@ -432,8 +436,9 @@ def parse_record(data: Any) -> ProcedureRecord:
     if not isinstance(is_demo, bool):
         raise RecordError("DULIEUMAU", "expected true or false")
 
-    from dichvucong.core.validators import validate_procedure_code
     from django.core.exceptions import ValidationError
+
+    from dichvucong.core.validators import validate_procedure_code
 
     code = _text(data, "MATTHC", required=True)
     try:
@@ -460,9 +465,7 @@ def parse_record(data: Any) -> ProcedureRecord:
         steps=_parse_steps(data),
         times=_parse_times(data),
         documents=_parse_documents(data),
-        results=[
-            _parse_result(path, item) for path, item in _items(data, "KETQUATHUCHIEN")
-        ],
+        results=[_parse_result(path, item) for path, item in _items(data, "KETQUATHUCHIEN")],
         legal_basis=_parse_legal(data),
         agencies=_agency_refs(data, "COQUANTHUCHIEN"),
         authority_agencies=_agency_refs(data, "COTHAMQUYEN"),
@@ -509,7 +512,10 @@ def version_to_record(version: ProcedureVersion) -> dict[str, Any]:
     """
     cases = list(version.cases.all())
     steps = [
-        {"TRUONGHOP": case.name, "TRINHTU": [{"TENTRINHTU": s.description} for s in case.steps.all()]}
+        {
+            "TRUONGHOP": case.name,
+            "TRINHTU": [{"TENTRINHTU": s.description} for s in case.steps.all()],
+        }
         for case in cases
         if case.steps.all()
     ]
@@ -520,22 +526,22 @@ def version_to_record(version: ProcedureVersion) -> dict[str, Any]:
     )
     for case, time in times:
         channels.setdefault(time.channel, []).append(
-                {
-                    "THOIGIANGIAIQUYET": _format_number(time.duration),
-                    "DONVITINH": UNIT_LABELS[TimeUnit(time.unit)],
-                    "MOTA": time.description,
-                    "TRUONGHOP": case.name,
-                    "PHILEPHI": [
-                        {
-                            "MAPHILEPHI": fee.kind,
-                            "SOTIEN": fee.amount,
-                            "DONVI": fee.currency_label,
-                            "MOTA": fee.description,
-                        }
-                        for fee in time.fees.all()
-                    ],
-                }
-            )
+            {
+                "THOIGIANGIAIQUYET": _format_number(time.duration),
+                "DONVITINH": UNIT_LABELS[TimeUnit(time.unit)],
+                "MOTA": time.description,
+                "TRUONGHOP": case.name,
+                "PHILEPHI": [
+                    {
+                        "MAPHILEPHI": fee.kind,
+                        "SOTIEN": fee.amount,
+                        "DONVI": fee.currency_label,
+                        "MOTA": fee.description,
+                    }
+                    for fee in time.fees.all()
+                ],
+            }
+        )
     documents = [
         {
             "TRUONGHOP": case.name,
@@ -569,7 +575,9 @@ def version_to_record(version: ProcedureVersion) -> dict[str, Any]:
         "DIACHITIEPNHAN": version.reception_address,
         "MUCDO": version.declared_level,
         "CAPTHUCHIEN": TIER_LABELS[Tier(version.tier)],
-        "LINHVUCTHUCHIEN": [{"MALINHVUC": f.code, "TENLINHVUC": f.name} for f in version.fields.all()],
+        "LINHVUCTHUCHIEN": [
+            {"MALINHVUC": f.code, "TENLINHVUC": f.name} for f in version.fields.all()
+        ],
         "DOITUONGTHUCHIEN": list(version.applicant_types),
         "TRINHTUTHUCHIEN": steps,
         "CACHTHUCTHUCHIEN": [

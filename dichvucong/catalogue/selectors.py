@@ -77,7 +77,9 @@ def procedure_list_qs(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
 
 def procedure_version_detail_qs() -> QuerySet[ProcedureVersion]:
     """Return versions with everything the detail page, API and export show."""
-    return ProcedureVersion.objects.select_related("procedure", "publishing_agency").prefetch_related(
+    return ProcedureVersion.objects.select_related(
+        "procedure", "publishing_agency"
+    ).prefetch_related(
         Prefetch("agencies", queryset=Agency.objects.order_by("code")),
         Prefetch("fields", queryset=Field.objects.order_by("code")),
         "legal_basis",

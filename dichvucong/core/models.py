@@ -26,6 +26,9 @@ class ValidityQuerySet(models.QuerySet[Any]):
         )
 
 
+ValidityManager = models.Manager.from_queryset(ValidityQuerySet)
+
+
 class ValidityPeriod(models.Model):
     """A row that is in force from one date to another, so reorganisations keep history."""
 

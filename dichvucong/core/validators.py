@@ -46,8 +46,6 @@ def validate_procedure_code(value: str) -> None:
         )
 
 
-
-
 def validate_unit_code(value: str) -> None:
     """Raise ValidationError unless `value` is a statistics office unit code.
 

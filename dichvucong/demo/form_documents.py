@@ -14,12 +14,13 @@ from docx.shared import Pt
 
 from dichvucong.catalogue.models import FormTemplate
 
+_DOTS = "." * 40
 _APPLICANT_LINES = [
-    "Họ và tên người đề nghị (hoặc tên tổ chức): ......................................................",
-    "Ngày, tháng, năm sinh: ......................   Giới tính: ..............   Quốc tịch: ..................",
-    "Số CMND/Căn cước công dân/Hộ chiếu: .......................... Ngày cấp: ............ Nơi cấp: ...........",
-    "Nơi cư trú (hoặc trụ sở): ......................................................................",
-    "Số điện thoại: ........................................   Thư điện tử: ...........................",
+    f"Họ và tên người đề nghị (hoặc tên tổ chức): {_DOTS}",
+    f"Ngày, tháng, năm sinh: {_DOTS[:20]}  Giới tính: {_DOTS[:10]}  Quốc tịch: {_DOTS[:15]}",
+    f"Số CMND/Căn cước công dân/Hộ chiếu: {_DOTS[:25]}  Ngày cấp: {_DOTS[:12]}",
+    f"Nơi cư trú (hoặc trụ sở): {_DOTS}{_DOTS[:15]}",
+    f"Số điện thoại: {_DOTS[:25]}  Thư điện tử: {_DOTS[:25]}",
 ]
 
 
@@ -29,8 +30,8 @@ def render_form_docx(form: FormTemplate) -> bytes:
     agency = version.agencies.order_by("code").first()
     document = Document()
     style = document.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
 
     def centered(text: str, *, bold: bool = False, italic: bool = False, size: int = 13) -> None:
         paragraph = document.add_paragraph()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.core.models import ValidityPeriod, ValidityQuerySet
+from dichvucong.core.models import ValidityManager, ValidityPeriod
 from dichvucong.core.validators import validate_agency_code, validate_unit_code
 
 
@@ -21,8 +21,9 @@ class UnitKind(models.TextChoices):
     """The Vietnamese kinds of administrative unit (Law on Local Government 2015)."""
 
     TINH = "tinh", _("Tỉnh")
-    THANH_PHO_TRUC_THUOC_TRUNG_UONG = "thanh_pho_truc_thuoc_trung_uong", _(
-        "Thành phố trực thuộc trung ương"
+    THANH_PHO_TRUC_THUOC_TRUNG_UONG = (
+        "thanh_pho_truc_thuoc_trung_uong",
+        _("Thành phố trực thuộc trung ương"),
     )
     HUYEN = "huyen", _("Huyện")
     QUAN = "quan", _("Quận")
@@ -62,7 +63,7 @@ class AdministrativeUnit(ValidityPeriod):
         related_name="children",
     )
 
-    objects = ValidityQuerySet.as_manager()
+    objects = ValidityManager()
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
@@ -83,7 +84,10 @@ class AdministrativeUnit(ValidityPeriod):
 
         super().clean()
         self.tier = UNIT_KIND_TIER.get(self.kind, "")
-        expected_parent_tier = {Tier.DISTRICT: Tier.PROVINCE, Tier.COMMUNE: Tier.DISTRICT}
+        expected_parent_tier: dict[str, str] = {
+            Tier.DISTRICT: Tier.PROVINCE,
+            Tier.COMMUNE: Tier.DISTRICT,
+        }
         if self.tier == Tier.PROVINCE and self.parent_id is not None:
             raise ValidationError({"parent": _("Đơn vị cấp tỉnh không có đơn vị cấp trên.")})
         if self.tier in expected_parent_tier and (
@@ -130,7 +134,7 @@ class Agency(ValidityPeriod):
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField(_("trang thông tin điện tử"), blank=True)
 
-    objects = ValidityQuerySet.as_manager()
+    objects = ValidityManager()
 
     class Meta:
         verbose_name = _("cơ quan")

@@ -22,7 +22,9 @@ def agency_get(*, code: str) -> Agency:
     return Agency.objects.select_related("administrative_unit", "parent").get(code=code)
 
 
-def administrative_unit_list(*, tier: str = "", parent_code: str = "") -> QuerySet[AdministrativeUnit]:
+def administrative_unit_list(
+    *, tier: str = "", parent_code: str = ""
+) -> QuerySet[AdministrativeUnit]:
     """Return the units in force today, optionally of one tier or under one parent."""
     queryset = AdministrativeUnit.objects.valid_on().select_related("parent")
     if tier:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import Agency, AdministrativeUnit
+from .models import AdministrativeUnit, Agency
 
 
 def _apply(instance: Any, values: dict[str, Any]) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -62,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "procedures": sum(by_level.values()),
             "level_2_or_more": sum(n for level, n in by_level.items() if level >= 2),
             "agencies": Agency.objects.valid_on().exclude(kind=AgencyKind.ONE_STOP_UNIT).count(),
-            "fields": selectors.field_list().filter(procedure_count__gt=0).count(),
+            "fields": selectors.field_list().filter(procedure_count__gt=0).count(),  # type: ignore[misc]
         },
         "departments": agency_list(tier=Tier.PROVINCE).exclude(kind=AgencyKind.ONE_STOP_UNIT),
         "districts": agency_list(tier=Tier.DISTRICT, kind=AgencyKind.PEOPLE_COMMITTEE),
@@ -167,7 +166,5 @@ def form_download(request: HttpRequest, pk: int) -> FileResponse:
     if form is None:
         raise Http404(_("Không có biểu mẫu này."))
     handle = form.file.open("rb")
-    filename = form.file.name.rsplit("/", 1)[-1]
+    filename = (form.file.name or "").rsplit("/", 1)[-1]
     return FileResponse(handle, as_attachment=True, filename=filename)
-
-

@@ -53,7 +53,9 @@ def browser_page():
         browser.close()
 
 
-def test_search_without_diacritics_open_and_download_a_form(live_server, procedures, browser_page, tmp_path) -> None:
+def test_search_without_diacritics_open_and_download_a_form(
+    live_server, procedures, browser_page, tmp_path
+) -> None:
     permit = procedures[1]
     form_template_attach_file(
         form=permit.forms.get(), filename="mau-01-don-de-nghi.docx", content=b"PK\x03\x04 demo form"
@@ -71,14 +73,18 @@ def test_search_without_diacritics_open_and_download_a_form(live_server, procedu
     link = page.get_by_role("link", name="Cấp giấy phép xây dựng nhà ở riêng lẻ")
     link.click()
     page.wait_for_url(f"**/thu-tuc/{permit.procedure.code}/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    )
     assert page.get_by_text("75.000 đồng").first.is_visible()
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "procedure-detail.png"), full_page=True)
 
     with page.expect_download() as download_info:
-        page.locator("#bieu-mau").get_by_role("link", name="Mẫu 01 - Đơn đề nghị cấp giấy phép xây dựng").click()
+        page.locator("#bieu-mau").get_by_role(
+            "link", name="Mẫu 01 - Đơn đề nghị cấp giấy phép xây dựng"
+        ).click()
     download = download_info.value
     assert download.suggested_filename == "mau-01-don-de-nghi.docx"
     target = tmp_path / download.suggested_filename

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -44,6 +44,11 @@ def _applicant_groups(version: ProcedureVersion) -> list[str]:
     return groups
 
 
+def _current(procedure: Procedure) -> ProcedureVersion:
+    """Return the current version (list querysets only hold published procedures)."""
+    return cast(ProcedureVersion, procedure.current_version)
+
+
 class ProcedureListSerializer(serializers.Serializer[Procedure]):
     code = serializers.CharField()
     name = serializers.CharField(source="current_version.name")
@@ -58,26 +63,24 @@ class ProcedureListSerializer(serializers.Serializer[Procedure]):
 
     @extend_schema_field(FieldRefSerializer(allow_null=True))
     def get_field(self, procedure: Procedure) -> dict[str, str] | None:
-        assert procedure.current_version is not None
-        fields = procedure.current_version.fields.all()
+        fields = _current(procedure).fields.all()
         return {"code": fields[0].code, "name": fields[0].name} if fields else None
 
     @extend_schema_field(AgencyRefSerializer(allow_null=True))
     def get_agency(self, procedure: Procedure) -> dict[str, str] | None:
         """The first implementing agency (a district procedure has one per district)."""
-        assert procedure.current_version is not None
-        agencies = procedure.current_version.agencies.all()
+        agencies = _current(procedure).agencies.all()
         return {"code": agencies[0].code, "name": agencies[0].name} if agencies else None
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_agency_count(self, procedure: Procedure) -> int:
-        assert procedure.current_version is not None
-        return len(procedure.current_version.agencies.all())
+        return len(_current(procedure).agencies.all())
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(["citizen", "business"])))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(["citizen", "business"]))
+    )
     def get_applicant_types(self, procedure: Procedure) -> list[str]:
-        assert procedure.current_version is not None
-        return _applicant_groups(procedure.current_version)
+        return _applicant_groups(_current(procedure))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, procedure: Procedure) -> str:
@@ -132,7 +135,9 @@ class DocumentSerializer(serializers.Serializer[Any]):
 class ProcessingTimeSerializer(serializers.Serializer[Any]):
     case = serializers.CharField()
     channel = serializers.CharField()
-    duration = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, coerce_to_string=False)
+    duration = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, coerce_to_string=False
+    )
     unit = serializers.CharField()
     description = serializers.CharField()
 
@@ -160,7 +165,7 @@ class ProcedureDetailSerializer(serializers.Serializer[ProcedureVersion]):
     level = serializers.IntegerField(source="procedure.level")
     declared_level = serializers.IntegerField()
     tier = serializers.CharField()
-    fields = FieldRefSerializer(many=True)
+    fields = FieldRefSerializer(many=True)  # type: ignore[assignment]
     procedure_type = serializers.CharField()
     decision_number = serializers.CharField()
     decision_date = serializers.DateField(allow_null=True)
@@ -186,7 +191,9 @@ class ProcedureDetailSerializer(serializers.Serializer[ProcedureVersion]):
     legal_basis = LegalDocumentSerializer(many=True)
     is_demo = serializers.BooleanField()
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(["citizen", "business"])))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(["citizen", "business"]))
+    )
     def get_applicant_types(self, version: ProcedureVersion) -> list[str]:
         return _applicant_groups(version)
 
@@ -251,4 +258,12 @@ class ProcedureDetailSerializer(serializers.Serializer[ProcedureVersion]):
 class ProcedureVersionSummarySerializer(serializers.ModelSerializer[ProcedureVersion]):
     class Meta:
         model = ProcedureVersion
-        fields = ["number", "name", "decision_number", "decision_date", "effective_from", "effective_to", "published_at"]
+        fields = [
+            "number",
+            "name",
+            "decision_number",
+            "decision_date",
+            "effective_from",
+            "effective_to",
+            "published_at",
+        ]

@@ -26,7 +26,9 @@ def filters_from_query(params: dict[str, str]) -> selectors.ProcedureFilters:
     """Validate the query parameters; raise a 400 naming each bad parameter."""
     form = ProcedureFilterForm(params)
     if not form.is_valid():
-        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        raise ValidationError(
+            {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        )
     data = form.cleaned_data
     return selectors.ProcedureFilters(
         search=data["search"],
@@ -40,11 +42,15 @@ def filters_from_query(params: dict[str, str]) -> selectors.ProcedureFilters:
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("search", description="Words of the name, code or keywords; diacritics optional."),
+        OpenApiParameter(
+            "search", description="Words of the name, code or keywords; diacritics optional."
+        ),
         OpenApiParameter("agency", description="Code of an implementing agency."),
         OpenApiParameter("tier", enum=Tier.values),
         OpenApiParameter("field", description="Code of a field (lĩnh vực)."),
-        OpenApiParameter("level", type=int, enum=ServiceLevel.values, description="Computed level."),
+        OpenApiParameter(
+            "level", type=int, enum=ServiceLevel.values, description="Computed level."
+        ),
         OpenApiParameter("applicant_type", enum=ApplicantType.values),
     ]
 )
@@ -59,7 +65,9 @@ class ProcedureListView(generics.ListAPIView[Procedure]):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("version", type=int, description="A version number (default: current).")]
+    parameters=[
+        OpenApiParameter("version", type=int, description="A version number (default: current).")
+    ]
 )
 class ProcedureDetailView(generics.RetrieveAPIView[ProcedureVersion]):
     """Return the full record of a procedure: documents, fees, time limits, legal basis, forms."""

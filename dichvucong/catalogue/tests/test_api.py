@@ -117,7 +117,9 @@ def test_pagination_links_and_page_size(client: Client, province) -> None:
 
 
 @pytest.mark.django_db
-def test_list_query_count_does_not_grow(client: Client, province, django_assert_num_queries) -> None:
+def test_list_query_count_does_not_grow(
+    client: Client, province, django_assert_num_queries
+) -> None:
     for n in range(30):
         publish(make_record(1, MATTHC=f"1.{n:06d}.000.00.00.H10", TENTTHC=f"Thủ tục {n}"))
     # count, page, agencies, fields

@@ -24,7 +24,14 @@ PERMIT = "1.008891.000.00.00.H10"
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ["giay phep xay dung", "Giấy phép xây dựng", "GIAY PHEP", "xây   dựng nhà", "xay dung, giay phep!", "1.008891"],
+    [
+        "giay phep xay dung",
+        "Giấy phép xây dựng",
+        "GIAY PHEP",
+        "xây   dựng nhà",
+        "xay dung, giay phep!",
+        "1.008891",
+    ],
 )
 def test_search_is_accent_and_case_insensitive(procedures, query) -> None:
     assert codes(search=query) == [PERMIT]
@@ -44,7 +51,9 @@ def test_every_term_must_match(procedures) -> None:
 @pytest.mark.django_db
 def test_whole_phrase_ranks_first(province) -> None:
     publish(make_record(1))
-    other = make_record(1, MATTHC="1.009999.000.00.00.H10", TENTTHC="Gia hạn giấy phép xây dựng", TUKHOA="")
+    other = make_record(
+        1, MATTHC="1.009999.000.00.00.H10", TENTTHC="Gia hạn giấy phép xây dựng", TUKHOA=""
+    )
     publish(other)
     # "Cấp giấy phép xây dựng" holds the phrase "phep xay dung" ... both do; "cap giay" only one.
     assert codes(search="cap giay phep")[0] == PERMIT
@@ -52,7 +61,9 @@ def test_whole_phrase_ranks_first(province) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["'; DROP TABLE catalogue_procedure; --", "😀" * 50, "x" * 10_000, '"%_\\'])
+@pytest.mark.parametrize(
+    "query", ["'; DROP TABLE catalogue_procedure; --", "😀" * 50, "x" * 10_000, '"%_\\']
+)
 def test_hostile_queries_are_harmless(procedures, query) -> None:
     assert isinstance(codes(search=query), list)
     assert len(codes()) == 2
@@ -80,12 +91,14 @@ def test_only_the_current_version_is_searched(procedures) -> None:
     publish(make_record(1, TENTTHC="Cấp phép xây dựng công trình tạm"))
     assert codes(search="nha o rieng le") == []
     assert codes(search="cong trinh tam") == [PERMIT]
-    assert procedure_version_get(code=PERMIT, number=1).name == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    assert (
+        procedure_version_get(code=PERMIT, number=1).name == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    )
     assert procedure_version_get(code=PERMIT).number == 2
 
 
 @pytest.mark.django_db
 def test_field_list_counts_current_procedures(procedures) -> None:
     publish(make_record(1, TENTTHC="Phiên bản 2"))
-    counts = {f.code: f.procedure_count for f in field_list()}
+    counts = {f.code: f.procedure_count for f in field_list()}  # type: ignore[attr-defined]
     assert counts == {"G01-TP05": 1, "H05-XD02": 1}

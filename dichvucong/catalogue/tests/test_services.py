@@ -32,6 +32,7 @@ def test_publish_creates_the_full_record(province) -> None:
     assert [c.name for c in version.cases.order_by("position")] == ["", "Trường hợp ủy quyền"]
     assert version.cases.get(name="").steps.count() == 3
     assert [a.code for a in version.agencies.all()] == ["000.00.01.H10"]
+    assert version.publishing_agency is not None
     assert version.publishing_agency.code == "000.00.00.H10"
     assert version.forms.count() == 1
     assert version.legal_basis.get().number == "28/2009/QH12"
@@ -53,7 +54,14 @@ def test_publishing_the_same_record_twice_changes_nothing(province) -> None:
 @pytest.mark.django_db
 def test_an_edit_publishes_a_new_version_and_keeps_the_old(province) -> None:
     old = publish(make_record(0))
-    new = publish(make_record(0, TENTTHC="Cấp Phiếu lý lịch tư pháp (sửa đổi)", QUYETDINH="99/QĐ-UBND", NGAYHIEULUC="01/03/2016"))
+    new = publish(
+        make_record(
+            0,
+            TENTTHC="Cấp Phiếu lý lịch tư pháp (sửa đổi)",
+            QUYETDINH="99/QĐ-UBND",
+            NGAYHIEULUC="01/03/2016",
+        )
+    )
     old.refresh_from_db()
     assert new.number == 2
     assert Procedure.objects.get().current_version == new

@@ -8,7 +8,7 @@ from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
 
@@ -38,7 +38,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return size
 
-    def paginate_queryset(
+    def paginate_queryset(  # type: ignore[override]
         self, queryset: QuerySet[Any], request: Request, view: Any = None
     ) -> list[Any]:
         raw = request.query_params.get(self.page_query_param, "1") or "1"
@@ -48,7 +48,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         try:
             return list(super().paginate_queryset(queryset, request, view) or [])
-        except pagination.NotFound as exc:
+        except NotFound as exc:
             raise ValidationError(
                 {self.page_query_param: [_("Không có trang %(page)s.") % {"page": raw}]}
             ) from exc

@@ -31,5 +31,5 @@ def test_search_terms_are_bounded_for_huge_input() -> None:
 
 
 def test_search_terms_of_symbols_only_is_empty() -> None:
-    assert search_terms("'; DROP TABLE x; -- 😀 \"\"") == ["drop", "table", "x"]
+    assert search_terms('\'; DROP TABLE x; -- 😀 ""') == ["drop", "table", "x"]
     assert search_terms("😀 %%% ___") == []

@@ -12,8 +12,12 @@ class AgencyRefSerializer(serializers.ModelSerializer[Agency]):
 
 
 class AgencySerializer(serializers.ModelSerializer[Agency]):
-    administrative_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    administrative_unit: serializers.SlugRelatedField[AdministrativeUnit] = (
+        serializers.SlugRelatedField(slug_field="code", read_only=True)
+    )
+    parent: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Agency
@@ -35,7 +39,9 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
 
 
 class AdministrativeUnitSerializer(serializers.ModelSerializer[AdministrativeUnit]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent: serializers.SlugRelatedField[AdministrativeUnit] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = AdministrativeUnit

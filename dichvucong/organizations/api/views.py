@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -72,4 +70,3 @@ class AdministrativeUnitListView(generics.ListAPIView[AdministrativeUnit]):
         return selectors.administrative_unit_list(
             tier=_choice_param(self.request, "tier", Tier.values), parent_code=parent
         )
-

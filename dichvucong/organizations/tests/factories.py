@@ -17,8 +17,13 @@ class AdministrativeUnitFactory(factory.django.DjangoModelFactory[Administrative
 
     class Params:
         district = factory.Trait(
-            code="689", name="Đồng Xoài", kind=UnitKind.THI_XA, tier="district",
-            parent=factory.SubFactory("dichvucong.organizations.tests.factories.AdministrativeUnitFactory"),
+            code="689",
+            name="Đồng Xoài",
+            kind=UnitKind.THI_XA,
+            tier="district",
+            parent=factory.SubFactory(
+                "dichvucong.organizations.tests.factories.AdministrativeUnitFactory"
+            ),
         )
 
 

@@ -32,16 +32,23 @@ def test_agency_list(client: Client, province) -> None:
 
 @pytest.mark.django_db
 def test_agency_filters(client: Client, province) -> None:
-    codes = [a["code"] for a in client.get("/api/v1/agencies/", {"tier": "district"}).json()["results"]]
+    codes = [
+        a["code"] for a in client.get("/api/v1/agencies/", {"tier": "district"}).json()["results"]
+    ]
     assert codes == ["000.00.20.H10"]
-    codes = [a["code"] for a in client.get("/api/v1/agencies/", {"kind": "one_stop_unit"}).json()["results"]]
+    codes = [
+        a["code"]
+        for a in client.get("/api/v1/agencies/", {"kind": "one_stop_unit"}).json()["results"]
+    ]
     assert codes == ["001.00.01.H10"]
     response = client.get("/api/v1/agencies/", {"tier": "galaxy"})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["tier"]
 
 
 @pytest.mark.django_db
-def test_agencies_no_longer_in_force_are_not_listed_but_stay_readable(client: Client, province) -> None:
+def test_agencies_no_longer_in_force_are_not_listed_but_stay_readable(
+    client: Client, province
+) -> None:
     Agency.objects.filter(code="000.00.20.H10").update(valid_to=datetime.date(2025, 6, 30))
     codes = [a["code"] for a in client.get("/api/v1/agencies/").json()["results"]]
     assert "000.00.20.H10" not in codes
@@ -60,7 +67,9 @@ def test_agency_detail_and_404(client: Client, province) -> None:
 def test_administrative_units(client: Client, province) -> None:
     body = client.get("/api/v1/administrative-units/").json()
     assert [u["code"] for u in body["results"]] == ["25195", "689", "70"]
-    district = client.get("/api/v1/administrative-units/", {"tier": "district"}).json()["results"][0]
+    district = client.get("/api/v1/administrative-units/", {"tier": "district"}).json()["results"][
+        0
+    ]
     assert district == {
         "code": "689",
         "name": "Đồng Xoài",

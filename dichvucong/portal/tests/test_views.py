@@ -80,7 +80,8 @@ def test_procedure_detail_links_the_form_download(client: Client, procedures) ->
     assert f"/bieu-mau/{form.pk}/tai-ve/" in html
     response = client.get(f"/bieu-mau/{form.pk}/tai-ve/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"PK docx bytes"
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert content == b"PK docx bytes"
     assert "attachment" in response["Content-Disposition"]
     assert "to-khai-03" in response["Content-Disposition"]
 

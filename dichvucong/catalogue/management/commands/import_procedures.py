@@ -32,6 +32,5 @@ class Command(BaseCommand):
         except CatalogueImportError as exc:
             raise CommandError(f"{file}: {exc}. Nothing was imported.") from exc
         self.stdout.write(
-            f"{summary.created} created, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged."
+            f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged."
         )
