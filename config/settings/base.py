@@ -128,6 +128,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dichvucong.core.api.schema.add_error_responses",
+    ],
 }
 
 # The province this installation serves. The demo is Bình Phước (H10, illustrative).
