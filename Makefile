@@ -71,6 +71,7 @@ messages: install
 	cd dichvucong && ../$(MANAGE) makemessages -l en --no-obsolete && ../$(MANAGE) compilemessages -l en
 
 bench: install
+	@command -v wrk >/dev/null || (echo 'make bench needs wrk: apt-get install wrk' && exit 1)
 	$(PY) bench/run.py
 
 clean:

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from dichvucong.core.views import health
+
 urlpatterns = [
     path("", include("dichvucong.portal.urls")),
     path("api/v1/", include("config.api_urls", namespace="api")),
@@ -11,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    path("healthz/", health, name="health"),
 ]
 
 if settings.DEBUG:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from dichvucong.core.text import search_terms
 from dichvucong.organizations.models import Agency
@@ -68,10 +81,42 @@ def procedure_search(*, filters: ProcedureFilters) -> QuerySet[Procedure]:
 
 
 def procedure_list_qs(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
-    """Return `queryset` with what a list of procedures shows, in a fixed number of queries."""
-    return queryset.select_related("current_version").prefetch_related(
-        Prefetch("current_version__agencies", queryset=Agency.objects.order_by("code")),
-        Prefetch("current_version__fields", queryset=Field.objects.order_by("code")),
+    """Return `queryset` with what a list of procedures shows, in one query per page.
+
+    The list shows the first implementing agency (a district procedure has one per
+    district, a commune procedure dozens) and the number of them, and the first field:
+    correlated subqueries, so no agency or field rows are loaded into Python.
+    """
+    version = OuterRef("current_version")
+    agencies = Agency.objects.filter(procedure_versions=version).order_by("code")
+    fields = Field.objects.filter(versions=version).order_by("code")
+    agency_count = (
+        ProcedureVersion.agencies.through.objects.filter(  # type: ignore[misc]
+            procedureversion_id=version
+        )
+        .order_by()
+        .values("procedureversion_id")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return (
+        queryset.select_related("current_version")
+        .only(
+            "code",
+            "level",
+            "current_version__name",
+            "current_version__declared_level",
+            "current_version__tier",
+            "current_version__for_citizens",
+            "current_version__for_businesses",
+        )
+        .annotate(
+            agency_code=Subquery(agencies.values("code")[:1]),
+            agency_name=Subquery(agencies.values("name")[:1]),
+            agency_count=Coalesce(Subquery(agency_count), 0),
+            field_code=Subquery(fields.values("code")[:1]),
+            field_name=Subquery(fields.values("name")[:1]),
+        )
     )
 
 

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
 
+from dichvucong.core.cache import public_data_changed
 from dichvucong.core.text import fold
 from dichvucong.organizations.models import Agency
 
@@ -38,6 +39,7 @@ def field_upsert(*, code: str, name: str) -> Field:
         field.name = name
         field.full_clean()
         field.save(update_fields=["name"])
+        public_data_changed()
     return field
 
 
@@ -154,6 +156,7 @@ def procedure_publish(*, record: ProcedureRecord) -> tuple[ProcedureVersion, boo
     procedure.current_version = version
     procedure.save(update_fields=["current_version"])
     procedure_refresh_level(procedure=procedure)
+    public_data_changed()
     return version, True
 
 
@@ -233,6 +236,7 @@ def procedure_refresh_level(*, procedure: Procedure) -> int:
     if level != procedure.level:
         procedure.level = level
         procedure.save(update_fields=["level"])
+        public_data_changed()
     return level
 
 

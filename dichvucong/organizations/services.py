@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
+from dichvucong.core.cache import public_data_changed
+
 from .models import AdministrativeUnit, Agency
 
 
@@ -89,4 +91,5 @@ def agency_upsert(
     agency.full_clean()
     if changed:
         agency.save()
+        public_data_changed()  # procedure lists show agency names
     return agency, bool(changed)

@@ -63,18 +63,19 @@ class ProcedureListSerializer(serializers.Serializer[Procedure]):
 
     @extend_schema_field(FieldRefSerializer(allow_null=True))
     def get_field(self, procedure: Procedure) -> dict[str, str] | None:
-        fields = _current(procedure).fields.all()
-        return {"code": fields[0].code, "name": fields[0].name} if fields else None
+        """The first field (see `selectors.procedure_list_qs`)."""
+        code = getattr(procedure, "field_code", None)
+        return {"code": code, "name": getattr(procedure, "field_name", "")} if code else None
 
     @extend_schema_field(AgencyRefSerializer(allow_null=True))
     def get_agency(self, procedure: Procedure) -> dict[str, str] | None:
         """The first implementing agency (a district procedure has one per district)."""
-        agencies = _current(procedure).agencies.all()
-        return {"code": agencies[0].code, "name": agencies[0].name} if agencies else None
+        code = getattr(procedure, "agency_code", None)
+        return {"code": code, "name": getattr(procedure, "agency_name", "")} if code else None
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_agency_count(self, procedure: Procedure) -> int:
-        return len(_current(procedure).agencies.all())
+        return int(getattr(procedure, "agency_count", 0))
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(["citizen", "business"]))

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from dichvucong.core.cache import cache_key, cached
 from dichvucong.organizations.models import Tier
 
 from .. import selectors
@@ -62,6 +69,21 @@ class ProcedureListView(generics.ListAPIView[Procedure]):
     def get_queryset(self) -> QuerySet[Procedure]:
         filters = filters_from_query(self.request.query_params.dict())
         return selectors.procedure_list_qs(selectors.procedure_search(filters=filters))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Answer from the catalogue cache; the same searches come again and again."""
+        key = cache_key(
+            "api-procedure-list",
+            get_language() or "",
+            request.build_absolute_uri("/"),
+            urlencode(sorted(request.query_params.lists()), doseq=True),
+        )
+
+        def compute() -> dict[str, Any]:
+            data = super(ProcedureListView, self).list(request, *args, **kwargs).data
+            return {**data, "results": [dict(item) for item in data["results"]]}
+
+        return Response(cached(key, compute))
 
 
 @extend_schema(

@@ -46,7 +46,8 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing() -> None:
 
     # Generated forms are real DOCX files with the national heading and the form's title.
     form = FormTemplate.objects.select_related("version").first()
-    assert form is not None and form.file.name.endswith(".docx")
+    assert form is not None
+    assert str(form.file.name).endswith(".docx")
     content = form.file.read()
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text

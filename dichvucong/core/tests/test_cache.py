@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from conftest import publish
+from dichvucong.catalogue.tests.records import make_record
+from dichvucong.organizations.services import agency_upsert
+
+LIST = "/api/v1/procedures/"
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_answers_from_cache_until_the_catalogue_changes(
+    locmem_cache, client: Client, procedures, django_assert_num_queries
+) -> None:
+    first = client.get(LIST, {"search": "xay dung"}).json()
+    assert first["count"] == 1
+    with django_assert_num_queries(0):
+        assert client.get(LIST, {"search": "xay dung"}).json() == first
+    # Parameters in another order are the same search.
+    client.get(f"{LIST}?search=xay+dung&page_size=5")
+    with django_assert_num_queries(0):
+        client.get(f"{LIST}?page_size=5&search=xay+dung")
+
+    publish(make_record(1, MATTHC="1.009999.000.00.00.H10", TENTTHC="Gia hạn giấy phép xây dựng"))
+    assert client.get(LIST, {"search": "xay dung"}).json()["count"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renaming_an_agency_invalidates_cached_lists(
+    locmem_cache, client: Client, procedures
+) -> None:
+    assert client.get(LIST, {"tier": "district"}).json()["results"][0]["agency"]["name"] == (
+        "Ủy ban nhân dân thị xã Đồng Xoài"
+    )
+    agency_upsert(
+        code="000.00.20.H10",
+        name="Ủy ban nhân dân thành phố Đồng Xoài",
+        kind="people_committee",
+        administrative_unit_code="689",
+    )
+    assert client.get(LIST, {"tier": "district"}).json()["results"][0]["agency"]["name"] == (
+        "Ủy ban nhân dân thành phố Đồng Xoài"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_errors_are_not_cached(locmem_cache, client: Client, procedures) -> None:
+    assert client.get(LIST, {"tier": "x"}).status_code == 400
+    assert client.get(LIST, {"tier": "x"}).status_code == 400
