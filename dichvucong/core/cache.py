@@ -10,6 +10,7 @@ CATALOGUE_CACHE_SECONDS, which bounds staleness should the generation key be los
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
 from django.conf import settings
@@ -19,20 +20,33 @@ from django.db import transaction
 GENERATION_KEY = "public:generation"
 
 
+# The generation as this process last read it, and when (monotonic seconds). Reading it
+# at most once a second saves a cache round trip per request; another process's change
+# is therefore seen up to a second late, this process's own at once.
+_local: dict[str, float] = {"generation": 0, "read_at": float("-inf")}
+LOCAL_SECONDS = 1.0
+
+
 def public_data_generation() -> int:
     """Return the current generation of the public data."""
+    now = time.monotonic()
+    if now - _local["read_at"] < LOCAL_SECONDS:
+        return int(_local["generation"])
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
         generation = cache.get(GENERATION_KEY, 1)
+    _local.update(generation=int(generation), read_at=now)
     return int(generation)
 
 
 def _bump() -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        generation = cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        generation = 2
+        cache.set(GENERATION_KEY, generation, timeout=None)
+    _local.update(generation=int(generation), read_at=time.monotonic())
 
 
 def public_data_changed() -> None:

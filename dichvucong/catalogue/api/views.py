@@ -6,14 +6,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from dichvucong.core.cache import cache_key, cached
 from dichvucong.organizations.models import Tier
@@ -70,8 +71,16 @@ class ProcedureListView(generics.ListAPIView[Procedure]):
         filters = filters_from_query(self.request.query_params.dict())
         return selectors.procedure_list_qs(selectors.procedure_search(filters=filters))
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Answer from the catalogue cache; the same searches come again and again."""
+    def list(  # type: ignore[override]
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        """Answer JSON from the public-data cache: the same searches come again and again.
+
+        The rendered JSON is cached, so a repeated search costs one cache read. The
+        browsable HTML rendering is not cached.
+        """
+        if not isinstance(request.accepted_renderer, JSONRenderer):
+            return super().list(request, *args, **kwargs)
         key = cache_key(
             "api-procedure-list",
             get_language() or "",
@@ -79,11 +88,11 @@ class ProcedureListView(generics.ListAPIView[Procedure]):
             urlencode(sorted(request.query_params.lists()), doseq=True),
         )
 
-        def compute() -> dict[str, Any]:
+        def render() -> bytes:
             data = super(ProcedureListView, self).list(request, *args, **kwargs).data
-            return {**data, "results": [dict(item) for item in data["results"]]}
+            return JSONRenderer().render(data)
 
-        return Response(cached(key, compute))
+        return HttpResponse(cached(key, render), content_type="application/json")
 
 
 @extend_schema(
