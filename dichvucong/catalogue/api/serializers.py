@@ -257,6 +257,9 @@ class ProcedureDetailSerializer(serializers.Serializer[ProcedureVersion]):
 
 
 class ProcedureVersionSummarySerializer(serializers.ModelSerializer[ProcedureVersion]):
+    # Declared, not derived from the model: the derived bounds depend on the database.
+    number = serializers.IntegerField(read_only=True, min_value=1)
+
     class Meta:
         model = ProcedureVersion
         fields = [
