@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from dichvucong.core.cache import public_data_changed
+from dichvucong.core.services import model_upsert
 from dichvucong.core.text import fold
 from dichvucong.organizations.models import Agency
 
@@ -34,11 +35,8 @@ from .national import ProcedureRecord, RecordError, parse_record
 
 def field_upsert(*, code: str, name: str) -> Field:
     """Return the field with `code`, created or renamed to `name`."""
-    field, created = Field.objects.get_or_create(code=code, defaults={"name": name})
-    if not created and field.name != name:
-        field.name = name
-        field.full_clean()
-        field.save(update_fields=["name"])
+    field, written = model_upsert(Field, lookup={"code": code}, values={"name": name})
+    if written:
         public_data_changed()
     return field
 
@@ -60,18 +58,7 @@ def legal_document_upsert(
         "issuer": issuer,
         "url": url,
     }
-    document = LegalDocument.objects.filter(number=number).first()
-    if document is None:
-        document = LegalDocument(number=number, **values)
-        document.full_clean()
-        document.save()
-        return document
-    changed = [name for name, value in values.items() if getattr(document, name) != value]
-    if changed:
-        for name in changed:
-            setattr(document, name, values[name])
-        document.full_clean()
-        document.save(update_fields=changed)
+    document, _ = model_upsert(LegalDocument, lookup={"number": number}, values=values)
     return document
 
 

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 
 from dichvucong.core.cache import public_data_changed
+from dichvucong.core.services import model_upsert
 
 from .models import AdministrativeUnit, Agency
-
-
-def _apply(instance: Any, values: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    return changed
 
 
 @transaction.atomic
@@ -38,17 +31,7 @@ def administrative_unit_upsert(
         "valid_from": valid_from,
         "valid_to": valid_to,
     }
-    unit = AdministrativeUnit.objects.filter(code=code).first()
-    if unit is None:
-        unit = AdministrativeUnit(code=code, **values)
-        unit.full_clean()
-        unit.save()
-        return unit, True
-    changed = _apply(unit, values)
-    unit.full_clean()
-    if changed or unit.tier != AdministrativeUnit.objects.get(pk=unit.pk).tier:
-        unit.save()
-    return unit, bool(changed)
+    return model_upsert(AdministrativeUnit, lookup={"code": code}, values=values)
 
 
 @transaction.atomic
@@ -81,15 +64,7 @@ def agency_upsert(
         "valid_from": valid_from,
         "valid_to": valid_to,
     }
-    agency = Agency.objects.filter(code=code).first()
-    if agency is None:
-        agency = Agency(code=code, **values)
-        agency.full_clean()
-        agency.save()
-        return agency, True
-    changed = _apply(agency, values)
-    agency.full_clean()
-    if changed:
-        agency.save()
+    agency, written = model_upsert(Agency, lookup={"code": code}, values=values)
+    if written:
         public_data_changed()  # procedure lists show agency names
-    return agency, bool(changed)
+    return agency, written
