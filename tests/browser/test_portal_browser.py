@@ -24,9 +24,9 @@ pytestmark = [
     ),
 ]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below happen
-# before it starts and the server answers from its own thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright's sync API runs an event loop in this thread: every database write of a
+# test happens in a fixture requested before `browser_page`, and the server answers from
+# its own thread.
 
 
 @pytest.fixture
@@ -53,13 +53,20 @@ def browser_page():
         browser.close()
 
 
-def test_search_without_diacritics_open_and_download_a_form(
-    live_server, procedures, browser_page, tmp_path
-) -> None:
+@pytest.fixture
+def permit_with_form(procedures):
+    """The construction permit, its form file attached (before the browser starts)."""
     permit = procedures[1]
     form_template_attach_file(
         form=permit.forms.get(), filename="mau-01-don-de-nghi.docx", content=b"PK\x03\x04 demo form"
     )
+    return permit
+
+
+def test_search_without_diacritics_open_and_download_a_form(
+    live_server, permit_with_form, browser_page, tmp_path
+) -> None:
+    permit = permit_with_form
     page = browser_page
     page.goto(live_server.url + "/")
     # Vietnamese although the browser asks for English.
