@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.organizations.models import Agency, Tier
 
 from .models import ApplicantType, Field, ServiceLevel
+from .selectors import ProcedureFilters
 
 
 class CodeChoiceField(forms.ModelChoiceField):
@@ -67,6 +68,18 @@ class ProcedureFilterForm(forms.Form):
         choices=[("", _("Mọi đối tượng")), *ApplicantType.choices],
         required=False,
     )
+
+    def to_filters(self, *, agency: Agency | None = None) -> ProcedureFilters:
+        """Return the validated filters; `agency` (an agency's own page) takes precedence."""
+        data = self.cleaned_data
+        return ProcedureFilters(
+            search=data["search"],
+            agency=agency or data["agency"],
+            tier=data["tier"],
+            field=data["field"],
+            level=data["level"],
+            applicant_type=data["applicant_type"],
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -147,11 +147,33 @@ def procedure_version_detail_qs() -> QuerySet[ProcedureVersion]:
     )
 
 
-def procedure_get(*, code: str) -> Procedure:
-    """Return the published procedure with `code`; raise Procedure.DoesNotExist."""
-    return Procedure.objects.select_related("current_version").get(
-        code=code, current_version__isnull=False
+@dataclass(frozen=True)
+class CatalogueFigures:
+    procedures: int
+    level_2_or_more: int
+    fields: int
+
+
+def catalogue_figures() -> CatalogueFigures:
+    """Return the live figures of the portal's home page."""
+    published = Procedure.objects.filter(current_version__isnull=False)
+    by_level = dict(published.values_list("level").annotate(n=Count("pk")).order_by())
+    fields = (
+        Field.objects.filter(versions__procedure__current_version=F("versions__pk"))
+        .distinct()
+        .count()
     )
+    return CatalogueFigures(
+        procedures=sum(by_level.values()),
+        level_2_or_more=sum(n for level, n in by_level.items() if level >= 2),
+        fields=fields,
+    )
+
+
+def procedure_popular(*, limit: int) -> QuerySet[Procedure]:
+    """Return the most viewed published procedures."""
+    published = Procedure.objects.filter(current_version__isnull=False)
+    return procedure_list_qs(published.order_by("-view_count", "code"))[:limit]
 
 
 def procedure_version_get(*, code: str, number: int | None = None) -> ProcedureVersion:

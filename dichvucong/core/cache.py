@@ -9,13 +9,22 @@ CATALOGUE_CACHE_SECONDS, which bounds staleness should the generation key be los
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.template.response import SimpleTemplateResponse
+from django.utils.translation import get_language
+
+ViewFunc = Callable[..., HttpResponseBase]
 
 GENERATION_KEY = "public:generation"
 
@@ -60,10 +69,35 @@ def cache_key(namespace: str, *parts: str) -> str:
     return f"public:{public_data_generation()}:{namespace}:{digest}"
 
 
-def cached(key: str, compute: Any) -> Any:
-    """Return the cached value of `key`, computing and storing it when missing."""
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=settings.PUBLIC_CACHE_SECONDS)
-    return value
+def cache_public_json(namespace: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Cache a public API view's successful JSON answers, keyed by URL and language.
+
+    A hit costs one cache read and skips the view (and Django REST framework) entirely.
+    Browsers asking for HTML (the browsable API) always reach the view.
+    """
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method != "GET" or "text/html" in request.headers.get("Accept", ""):
+                return view(request, *args, **kwargs)
+            key = cache_key(
+                namespace,
+                get_language() or "",
+                request.build_absolute_uri(request.path),
+                urlencode(sorted(request.GET.lists()), doseq=True),
+            )
+            content = cache.get(key)
+            if content is not None:
+                return HttpResponse(content, content_type="application/json")
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()  # DRF sets the content type when it renders
+            is_json = response.get("Content-Type", "").startswith("application/json")
+            if response.status_code == 200 and is_json and isinstance(response, HttpResponse):
+                cache.set(key, response.content, timeout=settings.PUBLIC_CACHE_SECONDS)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,18 +25,10 @@ def _filtered_procedures(
 ) -> tuple[ProcedureFilterForm, Page[Procedure] | None]:
     form = ProcedureFilterForm(request.GET or None)
     filters = selectors.ProcedureFilters(agency=agency)
-    if form.is_bound and not form.is_valid():
-        return form, None
     if form.is_bound:
-        data = form.cleaned_data
-        filters = selectors.ProcedureFilters(
-            search=data["search"],
-            agency=agency or data["agency"],
-            tier=data["tier"],
-            field=data["field"],
-            level=data["level"],
-            applicant_type=data["applicant_type"],
-        )
+        if not form.is_valid():
+            return form, None
+        filters = form.to_filters(agency=agency)
     queryset = selectors.procedure_list_qs(selectors.procedure_search(filters=filters))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return form, page
@@ -51,18 +42,11 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    published = Procedure.objects.filter(current_version__isnull=False)
-    by_level = dict(published.values_list("level").annotate(n=Count("pk")).order_by())
-    popular = selectors.procedure_list_qs(published.order_by("-view_count", "code"))[:8]
     context = {
         "form": ProcedureFilterForm(),
-        "popular": popular,
-        "figures": {
-            "procedures": sum(by_level.values()),
-            "level_2_or_more": sum(n for level, n in by_level.items() if level >= 2),
-            "agencies": Agency.objects.valid_on().exclude(kind=AgencyKind.ONE_STOP_UNIT).count(),
-            "fields": selectors.field_list().filter(procedure_count__gt=0).count(),  # type: ignore[misc]
-        },
+        "popular": selectors.procedure_popular(limit=8),
+        "figures": selectors.catalogue_figures(),
+        "agency_count": agency_list().exclude(kind=AgencyKind.ONE_STOP_UNIT).count(),
         "departments": agency_list(tier=Tier.PROVINCE).exclude(kind=AgencyKind.ONE_STOP_UNIT),
         "districts": agency_list(tier=Tier.DISTRICT, kind=AgencyKind.PEOPLE_COMMITTEE),
     }

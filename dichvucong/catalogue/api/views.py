@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlencode
-
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
-from django.http.response import HttpResponseBase
-from django.utils.translation import get_language
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 
-from dichvucong.core.cache import cache_key, cached
 from dichvucong.organizations.models import Tier
 
 from .. import selectors
@@ -37,15 +29,7 @@ def filters_from_query(params: dict[str, str]) -> selectors.ProcedureFilters:
         raise ValidationError(
             {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
-    data = form.cleaned_data
-    return selectors.ProcedureFilters(
-        search=data["search"],
-        agency=data["agency"],
-        tier=data["tier"],
-        field=data["field"],
-        level=data["level"],
-        applicant_type=data["applicant_type"],
-    )
+    return form.to_filters()
 
 
 @extend_schema(
@@ -70,29 +54,6 @@ class ProcedureListView(generics.ListAPIView[Procedure]):
     def get_queryset(self) -> QuerySet[Procedure]:
         filters = filters_from_query(self.request.query_params.dict())
         return selectors.procedure_list_qs(selectors.procedure_search(filters=filters))
-
-    def list(  # type: ignore[override]
-        self, request: Request, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
-        """Answer JSON from the public-data cache: the same searches come again and again.
-
-        The rendered JSON is cached, so a repeated search costs one cache read. The
-        browsable HTML rendering is not cached.
-        """
-        if not isinstance(request.accepted_renderer, JSONRenderer):
-            return super().list(request, *args, **kwargs)
-        key = cache_key(
-            "api-procedure-list",
-            get_language() or "",
-            request.build_absolute_uri("/"),
-            urlencode(sorted(request.query_params.lists()), doseq=True),
-        )
-
-        def render() -> bytes:
-            data = super(ProcedureListView, self).list(request, *args, **kwargs).data
-            return JSONRenderer().render(data)
-
-        return HttpResponse(cached(key, render), content_type="application/json")
 
 
 @extend_schema(

@@ -58,3 +58,35 @@ def test_renaming_an_agency_invalidates_cached_lists(
 def test_errors_are_not_cached(locmem_cache, client: Client, procedures) -> None:
     assert client.get(LIST, {"tier": "x"}).status_code == 400
     assert client.get(LIST, {"tier": "x"}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_procedure_detail_is_cached_and_invalidated(
+    locmem_cache, client: Client, procedures, django_assert_num_queries
+) -> None:
+    url = f"{LIST}1.008891.000.00.00.H10/"
+    assert client.get(url).json()["name"] == "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    with django_assert_num_queries(0):
+        assert client.get(url).json()["version"] == 1
+    publish(make_record(1, TENTTHC="Cấp giấy phép xây dựng (sửa đổi)"))
+    body = client.get(url).json()
+    assert (body["version"], body["name"]) == (2, "Cấp giấy phép xây dựng (sửa đổi)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_browsable_api_is_not_served_from_the_json_cache(
+    locmem_cache, client: Client, procedures
+) -> None:
+    client.get(LIST)
+    response = client.get(LIST, HTTP_ACCEPT="text/html")
+    assert response["Content-Type"].startswith("text/html")
+    assert client.get(LIST)["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cache_keys_depend_on_language(locmem_cache, client: Client, procedures) -> None:
+    vietnamese = client.get(LIST, {"tier": "moon"}).json()["errors"]["tier"][0]
+    client.cookies["django_language"] = "en"
+    english = client.get(LIST, {"tier": "moon"}).json()["errors"]["tier"][0]
+    assert vietnamese == "moon không phải là một giá trị hợp lệ."
+    assert english == "moon is not a valid value."
