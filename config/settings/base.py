@@ -75,20 +75,28 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# locmem:// (one process, the default) or redis://host:6379/0 (shared by every worker).
+# The shared cache: locmem:// (one process, the default) or redis://host:6379/0 (shared
+# by every worker). The "public" cache keeps rendered public answers in each process;
+# its keys carry the public data generation, read from the shared cache (core/cache.py).
 _cache_url = env_str("CACHE_URL", "locmem://")
 if _cache_url.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _cache_url,
-            "KEY_PREFIX": "dichvucong",
-        }
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "dichvucong",
     }
 elif _cache_url.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _shared_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 else:
     raise ValueError(f"CACHE_URL must be locmem:// or redis://…, not {_cache_url!r}")
+CACHES = {
+    "default": _shared_cache,
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PUBLIC_CACHE_ENTRIES", 2000)},
+    },
+}
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 600)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,7 +4,10 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 # Tests that exercise the cache switch it on themselves.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "public": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -1,10 +1,12 @@
 """Cached reads of public data (the catalogue, agencies).
 
 Public data changes only when something is published (an import, a form file, an
-agency edited), while the same searches are asked over and over. Cached entries are
-keyed by a catalogue generation number that every such change increments after its
-transaction commits, so a change is visible at once; entries also expire after
-CATALOGUE_CACHE_SECONDS, which bounds staleness should the generation key be lost.
+agency edited), while the same searches are asked over and over. Rendered answers are
+kept in each process (the "public" cache) under keys that carry a *generation* number;
+the generation lives in the shared cache (Redis in production) and every change
+increments it after its transaction commits. A process reads it at most once a second,
+so a change shows at once in the process that made it and within a second everywhere
+else. Entries also expire after PUBLIC_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -87,7 +89,8 @@ def cache_public_json(namespace: str) -> Callable[[ViewFunc], ViewFunc]:
                 request.build_absolute_uri(request.path),
                 urlencode(sorted(request.GET.lists()), doseq=True),
             )
-            content = cache.get(key)
+            public = caches["public"]
+            content = public.get(key)
             if content is not None:
                 return HttpResponse(content, content_type="application/json")
             response = view(request, *args, **kwargs)
@@ -95,7 +98,7 @@ def cache_public_json(namespace: str) -> Callable[[ViewFunc], ViewFunc]:
                 response.render()  # DRF sets the content type when it renders
             is_json = response.get("Content-Type", "").startswith("application/json")
             if response.status_code == 200 and is_json and isinstance(response, HttpResponse):
-                cache.set(key, response.content, timeout=settings.PUBLIC_CACHE_SECONDS)
+                public.set(key, response.content, timeout=settings.PUBLIC_CACHE_SECONDS)
             return response
 
         return wrapper

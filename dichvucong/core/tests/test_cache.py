@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from conftest import publish
@@ -13,10 +13,15 @@ LIST = "/api/v1/procedures/"
 
 @pytest.fixture
 def locmem_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+    }
     cache.clear()
+    caches["public"].clear()
     yield
     cache.clear()
+    caches["public"].clear()
 
 
 @pytest.mark.django_db(transaction=True)
