@@ -45,8 +45,11 @@ def public_data_generation() -> int:
         return int(_local["generation"])
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        # Start from the clock, not from 1: should the shared cache lose the key (a
+        # restart), no process can mistake its old entries for current ones.
+        start = time.time_ns() // 1_000_000
+        cache.add(GENERATION_KEY, start, timeout=None)
+        generation = cache.get(GENERATION_KEY, start)
     _local.update(generation=int(generation), read_at=now)
     return int(generation)
 
@@ -55,7 +58,7 @@ def _bump() -> None:
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
-        generation = 2
+        generation = time.time_ns() // 1_000_000
         cache.set(GENERATION_KEY, generation, timeout=None)
     _local.update(generation=int(generation), read_at=time.monotonic())
 
