@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
+from dichvucong.core.api.views import PublicAPIMixin
 from dichvucong.organizations.models import Tier
 
 from .. import selectors
@@ -46,7 +47,7 @@ def filters_from_query(params: dict[str, str]) -> selectors.ProcedureFilters:
         OpenApiParameter("applicant_type", enum=ApplicantType.values),
     ]
 )
-class ProcedureListView(generics.ListAPIView[Procedure]):
+class ProcedureListView(PublicAPIMixin, generics.ListAPIView[Procedure]):
     """Search the published procedures."""
 
     serializer_class = ProcedureListSerializer
@@ -61,7 +62,7 @@ class ProcedureListView(generics.ListAPIView[Procedure]):
         OpenApiParameter("version", type=int, description="A version number (default: current).")
     ]
 )
-class ProcedureDetailView(generics.RetrieveAPIView[ProcedureVersion]):
+class ProcedureDetailView(PublicAPIMixin, generics.RetrieveAPIView[ProcedureVersion]):
     """Return the full record of a procedure: documents, fees, time limits, legal basis, forms."""
 
     serializer_class = ProcedureDetailSerializer
@@ -79,7 +80,7 @@ class ProcedureDetailView(generics.RetrieveAPIView[ProcedureVersion]):
             raise Http404 from None
 
 
-class ProcedureVersionListView(generics.ListAPIView[ProcedureVersion]):
+class ProcedureVersionListView(PublicAPIMixin, generics.ListAPIView[ProcedureVersion]):
     """List the published versions of a procedure, newest first."""
 
     serializer_class = ProcedureVersionSummarySerializer
@@ -91,7 +92,7 @@ class ProcedureVersionListView(generics.ListAPIView[ProcedureVersion]):
         return selectors.procedure_versions(code=code)
 
 
-class FieldListView(generics.ListAPIView[Field]):
+class FieldListView(PublicAPIMixin, generics.ListAPIView[Field]):
     """List the fields (lĩnh vực) with how many published procedures each has."""
 
     serializer_class = FieldSerializer

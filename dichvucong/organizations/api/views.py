@@ -8,6 +8,7 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from dichvucong.core.api.views import PublicAPIMixin
 from dichvucong.organizations import selectors
 from dichvucong.organizations.models import AdministrativeUnit, Agency, AgencyKind, Tier
 
@@ -28,7 +29,7 @@ def _choice_param(request: Request, name: str, choices: list[str]) -> str:
         OpenApiParameter("kind", enum=AgencyKind.values),
     ]
 )
-class AgencyListView(generics.ListAPIView[Agency]):
+class AgencyListView(PublicAPIMixin, generics.ListAPIView[Agency]):
     """List the agencies in force today."""
 
     serializer_class = AgencySerializer
@@ -40,7 +41,7 @@ class AgencyListView(generics.ListAPIView[Agency]):
         )
 
 
-class AgencyDetailView(generics.RetrieveAPIView[Agency]):
+class AgencyDetailView(PublicAPIMixin, generics.RetrieveAPIView[Agency]):
     """Return one agency by its identifier code."""
 
     serializer_class = AgencySerializer
@@ -58,7 +59,7 @@ class AgencyDetailView(generics.RetrieveAPIView[Agency]):
         OpenApiParameter("parent", description="code of the parent unit"),
     ]
 )
-class AdministrativeUnitListView(generics.ListAPIView[AdministrativeUnit]):
+class AdministrativeUnitListView(PublicAPIMixin, generics.ListAPIView[AdministrativeUnit]):
     """List the administrative units in force today."""
 
     serializer_class = AdministrativeUnitSerializer
