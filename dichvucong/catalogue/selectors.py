@@ -45,19 +45,19 @@ class ProcedureFilters:
 def procedure_search(*, filters: ProcedureFilters) -> QuerySet[Procedure]:
     """Return the published procedures matching the filters, best matches first.
 
-    The search is accent-insensitive: every term of the query, folded, must occur in the
-    procedure's folded name, code, keywords or field. Procedures whose text contains the
-    whole phrase come first.
+    The search is accent-insensitive: every term of the query, folded, must begin a word
+    of the procedure's folded name, code, keywords or field ("xay" finds "xây dựng",
+    "ho" does not find "học"). Procedures whose text holds the whole phrase come first.
     """
     queryset = Procedure.objects.filter(current_version__isnull=False)
     ordering: list[str] = []
     terms = search_terms(filters.search)
     for term in terms:
-        queryset = queryset.filter(current_version__search_text__contains=term)
+        queryset = queryset.filter(current_version__search_text__contains=f" {term}")
     if len(terms) > 1:
         queryset = queryset.annotate(
             rank=Case(
-                When(current_version__search_text__contains=" ".join(terms), then=Value(0)),
+                When(current_version__search_text__contains=f" {' '.join(terms)}", then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )

@@ -13,7 +13,7 @@ from django.db.models import F, Max
 
 from dichvucong.core.cache import public_data_changed
 from dichvucong.core.services import model_upsert
-from dichvucong.core.text import fold
+from dichvucong.core.text import searchable
 from dichvucong.organizations.models import Agency
 
 from . import levels
@@ -63,8 +63,7 @@ def legal_document_upsert(
 
 
 def _build_search_text(record: ProcedureRecord) -> str:
-    parts = [record.name, record.code, record.keywords, *(f.name for f in record.fields)]
-    return " ".join(fold(part) for part in parts if part)
+    return searchable(record.name, record.code, record.keywords, *(f.name for f in record.fields))
 
 
 def _agencies_by_code(codes: list[str], field_name: str) -> dict[str, Agency]:

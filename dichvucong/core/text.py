@@ -24,6 +24,16 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", stripped.lower()).strip()
 
 
+def searchable(*parts: str) -> str:
+    """Return the folded words of `parts` as stored for search: " w1 w2 ... ".
+
+    The surrounding spaces let a search match words by their beginning: " " + term is
+    found at the start of any word, and only there.
+    """
+    words = " ".join(fold(part) for part in parts if part).split()
+    return f" {' '.join(words)} "
+
+
 def search_terms(query: str) -> list[str]:
     """Return the distinct folded terms of a user's query, bounded in number and length.
 

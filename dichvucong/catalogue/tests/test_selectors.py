@@ -102,3 +102,11 @@ def test_field_list_counts_current_procedures(procedures) -> None:
     publish(make_record(1, TENTTHC="Phiên bản 2"))
     counts = {f.code: f.procedure_count for f in field_list()}  # type: ignore[attr-defined]
     assert counts == {"G01-TP05": 1, "H05-XD02": 1}
+
+
+@pytest.mark.django_db
+def test_terms_match_the_beginning_of_words(procedures) -> None:
+    assert codes(search="xay") == [PERMIT]  # "xây dựng"
+    assert codes(search="ay dung") == []  # not inside "xây"
+    assert codes(search="ich") == []  # not inside "lịch"
+    assert codes(search="lich") == [JUSTICE]

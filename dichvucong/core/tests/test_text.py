@@ -33,3 +33,9 @@ def test_search_terms_are_bounded_for_huge_input() -> None:
 def test_search_terms_of_symbols_only_is_empty() -> None:
     assert search_terms('\'; DROP TABLE x; -- 😀 ""') == ["drop", "table", "x"]
     assert search_terms("😀 %%% ___") == []
+
+
+def test_searchable_pads_words_for_prefix_matching() -> None:
+    from dichvucong.core.text import searchable
+
+    assert searchable("Đăng ký hộ tịch", "", "Học sinh") == " dang ky ho tich hoc sinh "
