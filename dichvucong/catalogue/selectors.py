@@ -52,8 +52,8 @@ def procedure_search(*, filters: ProcedureFilters) -> QuerySet[Procedure]:
     queryset = Procedure.objects.filter(current_version__isnull=False)
     ordering: list[str] = []
     terms = search_terms(filters.search)
-    for term in terms:
-        queryset = queryset.filter(current_version__search_text__contains=f" {term}")
+    if terms:
+        queryset = queryset.filter(current_version__search_text__words=terms)
     if len(terms) > 1:
         queryset = queryset.annotate(
             rank=Case(

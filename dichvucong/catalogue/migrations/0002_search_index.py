@@ -1,24 +1,22 @@
-"""On PostgreSQL, index the folded search text with trigrams so LIKE '%term%' uses it.
+"""On PostgreSQL, index the folded search text for word-prefix full-text queries.
 
-SQLite (the embedded default) has no such index type; there the migration does nothing
-and searches scan the table, which is fast enough for a catalogue of a few thousand.
-Creating the pg_trgm extension needs a role allowed to create extensions; where the
-application's role is not, a database administrator runs
-`CREATE EXTENSION pg_trgm;` once before migrating.
+`core.lookups.Words` asks `to_tsvector('simple', search_text) @@ to_tsquery(...)`;
+this GIN index on the same expression answers it. SQLite (the embedded default) has no
+such index; there the lookup is a LIKE per term over the table, fast enough for a
+catalogue of a few thousand procedures.
 """
 
 from django.db import migrations
 
-INDEX = "catalogue_procedureversion_search_trgm"
+INDEX = "catalogue_procedureversion_search_fts"
 
 
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON catalogue_procedureversion "
-        "USING gin (search_text gin_trgm_ops)"
+        "USING gin (to_tsvector('simple'::regconfig, search_text))"
     )
 
 

@@ -1,0 +1,51 @@
+"""The `words` lookup: every term begins a word of the column (accent-folded text).
+
+`search_text__words=["giay", "phep"]` keeps rows whose text has a word starting with
+"giay" and one starting with "phep". The column holds folded words between spaces
+(see `core.text.searchable`). On PostgreSQL it is a full-text prefix query that the
+GIN index of migration catalogue.0002 answers; elsewhere a LIKE per term.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Lookup, TextField
+from django.db.models.sql.compiler import SQLCompiler
+
+_TERM = re.compile(r"^[0-9a-z]+$")
+
+
+@TextField.register_lookup
+class Words(Lookup):
+    lookup_name = "words"
+    prepare_rhs = False
+
+    def _terms(self) -> list[str]:
+        terms = list(self.rhs) if isinstance(self.rhs, list | tuple) else []
+        if not terms or not all(isinstance(t, str) and _TERM.match(t) for t in terms):
+            raise ValueError("words takes a non-empty list of folded terms ([0-9a-z]+)")
+        return terms
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        terms = self._terms()
+        sql = " AND ".join(f"{lhs} LIKE %s" for _ in terms)
+        params = []
+        for term in terms:
+            params += [*lhs_params, f"% {term}%"]
+        return f"({sql})", tuple(params)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        query = " & ".join(f"{t}:*" for t in self._terms())
+        return (
+            f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)",
+            (*lhs_params, query),
+        )
