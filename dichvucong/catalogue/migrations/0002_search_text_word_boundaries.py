@@ -11,6 +11,6 @@ def pad(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0002_search_index")]
+    dependencies = [("catalogue", "0001_procedure_catalogue")]
 
     operations = [migrations.RunPython(pad, migrations.RunPython.noop)]
