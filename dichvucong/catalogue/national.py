@@ -15,7 +15,10 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from dichvucong.core.text import fold
+from dichvucong.core.validators import validate_procedure_code
 from dichvucong.organizations.models import Tier
 
 from .models import ApplicantType, Channel, FeeKind, ProcedureVersion, TimeUnit
@@ -435,10 +438,6 @@ def parse_record(data: Any) -> ProcedureRecord:
     is_demo = data.get("DULIEUMAU", False)
     if not isinstance(is_demo, bool):
         raise RecordError("DULIEUMAU", "expected true or false")
-
-    from django.core.exceptions import ValidationError
-
-    from dichvucong.core.validators import validate_procedure_code
 
     code = _text(data, "MATTHC", required=True)
     try:

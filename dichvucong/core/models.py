@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Self
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -39,7 +40,6 @@ class ValidityPeriod(models.Model):
         abstract = True
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         super().clean()
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +81,6 @@ class AdministrativeUnit(ValidityPeriod):
         return f"{self.get_kind_display()} {self.name}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         super().clean()
         self.tier = UNIT_KIND_TIER.get(self.kind, "")
