@@ -113,3 +113,34 @@ def test_filters_and_language_switch(live_server, procedures, browser_page) -> N
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".procedure-item").count() == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/thu-tuc/?search=giay+phep&tier=district",
+        "/thu-tuc/1.001776.000.00.00.H10/",
+        "/co-quan/",
+        "/co-quan/000.00.20.H10/",
+        "/co-quan/000.00.20.H10/nhung/",
+    ],
+)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_pages_have_no_wcag_a_or_aa_violations(
+    live_server, procedures, browser_page, path: str, width: int
+) -> None:
+    """axe-core (bundled with axe-playwright-python) finds no WCAG 2.1 A/AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + path)
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+            "resultTypes": ["violations"],
+        },
+    )
+    assert results.violations_count == 0, results.generate_report()
