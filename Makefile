@@ -67,8 +67,10 @@ test-postgres: install
 
 test: lint typecheck migrations-check schema-check deploy-check test-sqlite test-postgres
 
+# Vietnamese is the source language; English lives in dichvucong/locale/en/.
 messages: install
-	cd dichvucong && ../$(MANAGE) makemessages -l en --no-obsolete && ../$(MANAGE) compilemessages -l en
+	cd dichvucong && ../$(PY) ../manage.py makemessages -l en --no-obsolete
+	cd dichvucong && ../$(PY) ../manage.py compilemessages -l en
 
 bench: install
 	@command -v wrk >/dev/null || (echo 'make bench needs wrk: apt-get install wrk' && exit 1)
