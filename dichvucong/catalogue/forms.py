@@ -89,3 +89,17 @@ class ProcedureFilterForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "%(value)s không phải là một giá trị hợp lệ."
             )
+
+    def group_agency_choices(self) -> None:
+        """Show the agency choices grouped by tier (for the portal's select box).
+
+        Only the rendering changes; a submitted code is still looked up by code.
+        """
+        agency_field = cast(CodeChoiceField, self.fields["agency"])
+        groups: dict[str, list[tuple[str, str]]] = {value: [] for value in Tier.values}
+        for agency in cast(QuerySet[Agency], agency_field.queryset):
+            groups[agency.tier].append((agency.code, agency.name))
+        agency_field.choices = [
+            ("", str(agency_field.empty_label)),
+            *((str(label), groups[value]) for value, label in Tier.choices if groups[value]),
+        ]

@@ -24,6 +24,8 @@ def _filtered_procedures(
     request: HttpRequest, *, agency: Agency | None = None
 ) -> tuple[ProcedureFilterForm, Page[Procedure] | None]:
     form = ProcedureFilterForm(request.GET or None)
+    if agency is None:
+        form.group_agency_choices()
     filters = selectors.ProcedureFilters(agency=agency)
     if form.is_bound:
         if not form.is_valid():

@@ -157,3 +157,13 @@ def test_english_switch(client: Client, procedures) -> None:
     assert 'lang="en"' in html
     assert "Find administrative procedures and online public services" in html
     assert "Tiếng Việt" in html  # the way back
+
+
+@pytest.mark.django_db
+def test_agency_filter_is_grouped_by_tier_and_keeps_the_choice(client: Client, procedures) -> None:
+    html = text(client.get("/thu-tuc/", {"agency": "000.00.01.H10"}))
+    assert '<optgroup label="Cấp tỉnh">' in html
+    assert '<optgroup label="Cấp xã">' in html
+    assert '<option value="000.00.01.H10" selected>Sở Tư pháp</option>' in html
+    assert "Cấp Phiếu lý lịch tư pháp" in html
+    assert "Cấp giấy phép xây dựng" not in html
