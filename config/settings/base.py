@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "dichvucong.core",
+    "dichvucong.accounts",
     "dichvucong.organizations",
     "dichvucong.catalogue",
     "dichvucong.portal",
@@ -99,6 +100,8 @@ CACHES = {
     },
 }
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 600)
+
+AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
