@@ -302,16 +302,19 @@ def _parse_time(item: dict[str, Any], channel: str) -> TimeData:
             if isinstance(amount, bool) or not isinstance(amount, int | float | str):
                 raise RecordError("SOTIEN", f"{amount!r} is not an amount")
             try:
-                amount_value = int(Decimal(str(amount)))
+                exact = Decimal(str(amount))
             except InvalidOperation:
                 raise RecordError("SOTIEN", f"{amount!r} is not an amount") from None
+            if not exact.is_finite() or exact != exact.to_integral_value():
+                raise RecordError("SOTIEN", f"{amount!r} is not a whole number of đồng")
+            amount_value = int(exact)
             if amount_value < 0 or amount_value > 10**12:
                 raise RecordError("SOTIEN", f"{amount!r} is out of range")
             fees.append(
                 FeeData(
                     kind=kind,
                     amount=amount_value,
-                    currency_label=_text(fee, "DONVI") or "Đồng",
+                    currency_label=_text(fee, "DONVI", max_length=50) or "Đồng",
                     description=_text(fee, "MOTA"),
                 )
             )

@@ -47,6 +47,17 @@ def test_content_hash_is_stable_and_sensitive() -> None:
     )
 
 
+_FEE = "CACHTHUCTHUCHIEN[0].THOIGIAN[0].PHILEPHI[0]"
+
+
+def _fee_channel(**fee: object) -> dict:
+    """A channel with one time limit carrying one fee with these values."""
+    return {
+        "KENH": "Trực tiếp",
+        "THOIGIAN": [{"THOIGIANGIAIQUYET": 1, "PHILEPHI": [{"MAPHILEPHI": "PHI", **fee}]}],
+    }
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -126,6 +137,8 @@ def test_content_hash_is_stable_and_sensitive() -> None:
             },
             "CANCUPHAPLY[0].DIACHITRUYCAP",
         ),
+        ({"CACHTHUCTHUCHIEN": [_fee_channel(SOTIEN=1.5)]}, f"{_FEE}.SOTIEN"),
+        ({"CACHTHUCTHUCHIEN": [_fee_channel(SOTIEN=1, DONVI="x" * 51)]}, f"{_FEE}.DONVI"),
     ],
 )
 def test_bad_fields_are_named(overrides: dict, field: str) -> None:
