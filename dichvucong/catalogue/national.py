@@ -345,7 +345,7 @@ def _parse_documents(data: dict[str, Any]) -> list[DocumentData]:
                             originals=_count(doc, "SOBANCHINH"),
                             copies=_count(doc, "SOBANSAO"),
                             form_name=_text(doc, "TENMAUDON", max_length=500),
-                            form_url=_text(doc, "URL", max_length=500),
+                            form_url=_url(doc, "URL"),
                             replaced_by_result_code=_text(doc, "MA_KQ_THAYTHE", max_length=100),
                         )
                     )
