@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Max
 
 from dichvucong.core.cache import public_data_changed
@@ -299,6 +299,10 @@ def procedures_import(*, data: Any) -> ImportSummary:
                 field, message = _first_error(exc)
                 raise CatalogueImportError(
                     index=index, code=record.code, field=field, message=message
+                ) from exc
+            except DatabaseError as exc:  # a value the parser let through but the column refuses
+                raise CatalogueImportError(
+                    index=index, code=record.code, field="(record)", message=str(exc).strip()
                 ) from exc
             if not published:
                 unchanged += 1
