@@ -140,3 +140,24 @@ def test_import_refuses_duplicate_codes_and_wrong_shapes(province) -> None:
         procedures_import(data={"records": []})
     assert info.value.field == "(file)"
     assert not Procedure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_turns_a_database_refusal_into_a_named_error(province, monkeypatch) -> None:
+    from django.db import DataError
+
+    from dichvucong.catalogue import services
+
+    real_publish = services.procedure_publish
+
+    def publish_then_refuse(*, record):
+        if record.code == "1.008891.000.00.00.H10":
+            raise DataError("value too long for type character varying(50)")
+        return real_publish(record=record)
+
+    monkeypatch.setattr(services, "procedure_publish", publish_then_refuse)
+    with pytest.raises(CatalogueImportError) as info:
+        procedures_import(data=sample_records())
+    assert (info.value.index, info.value.field) == (2, "(record)")
+    assert "too long" in info.value.message
+    assert not Procedure.objects.exists()  # the first record was rolled back too
