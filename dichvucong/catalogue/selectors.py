@@ -32,6 +32,15 @@ from .models import (
 )
 
 
+def _published() -> QuerySet[Procedure]:
+    return Procedure.objects.filter(current_version__isnull=False)
+
+
+def current_versions() -> QuerySet[ProcedureVersion]:
+    """Return the versions that are their procedure's current one."""
+    return ProcedureVersion.objects.filter(procedure__current_version=F("pk"))
+
+
 @dataclass(frozen=True)
 class ProcedureFilters:
     search: str = ""
@@ -49,7 +58,7 @@ def procedure_search(*, filters: ProcedureFilters) -> QuerySet[Procedure]:
     of the procedure's folded name, code, keywords or field ("xay" finds "xây dựng",
     "ho" does not find "học"). Procedures whose text holds the whole phrase come first.
     """
-    queryset = Procedure.objects.filter(current_version__isnull=False)
+    queryset = _published()
     ordering: list[str] = []
     terms = search_terms(filters.search)
     if terms:
@@ -156,8 +165,7 @@ class CatalogueFigures:
 
 def catalogue_figures() -> CatalogueFigures:
     """Return the live figures of the portal's home page."""
-    published = Procedure.objects.filter(current_version__isnull=False)
-    by_level = dict(published.values_list("level").annotate(n=Count("pk")).order_by())
+    by_level = dict(_published().values_list("level").annotate(n=Count("pk")).order_by())
     fields = (
         Field.objects.filter(versions__procedure__current_version=F("versions__pk"))
         .distinct()
@@ -172,8 +180,7 @@ def catalogue_figures() -> CatalogueFigures:
 
 def procedure_popular(*, limit: int) -> QuerySet[Procedure]:
     """Return the most viewed published procedures."""
-    published = Procedure.objects.filter(current_version__isnull=False)
-    return procedure_list_qs(published.order_by("-view_count", "code"))[:limit]
+    return procedure_list_qs(_published().order_by("-view_count", "code"))[:limit]
 
 
 def procedure_version_get(*, code: str, number: int | None = None) -> ProcedureVersion:
@@ -183,7 +190,7 @@ def procedure_version_get(*, code: str, number: int | None = None) -> ProcedureV
     """
     queryset = procedure_version_detail_qs().filter(procedure__code=code)
     if number is None:
-        return queryset.get(procedure__current_version=F("pk"))
+        return queryset.get(pk__in=current_versions())
     return queryset.get(number=number)
 
 
@@ -205,9 +212,5 @@ def field_list() -> QuerySet[Field]:
 
 def agency_procedure_counts() -> dict[int, int]:
     """Return, per agency id, how many published procedures it implements."""
-    rows = (
-        ProcedureVersion.objects.filter(procedure__current_version=F("pk"))
-        .values("agencies")
-        .annotate(total=Count("pk"))
-    )
+    rows = current_versions().values("agencies").annotate(total=Count("pk"))
     return {row["agencies"]: row["total"] for row in rows if row["agencies"] is not None}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from dichvucong.core.cache import public_data_changed
 from dichvucong.core.services import model_upsert
@@ -158,17 +159,28 @@ def _close_version(version: ProcedureVersion, *, successor: ProcedureVersion) ->
 
 
 def _create_contents(version: ProcedureVersion, record: ProcedureRecord) -> None:
-    cases = {
-        name: ProcedureCase.objects.create(version=version, name=name, position=position)
-        for position, name in enumerate(record.case_names())
-    }
+    """Write the version's cases, steps, time limits, fees, forms, documents and results.
+
+    One bulk insert per table: bulk_create sets primary keys on PostgreSQL and SQLite,
+    so the children can refer to the rows just written.
+    """
+    cases = dict(
+        zip(
+            record.case_names(),
+            ProcedureCase.objects.bulk_create(
+                ProcedureCase(version=version, name=name, position=position)
+                for position, name in enumerate(record.case_names())
+            ),
+            strict=True,
+        )
+    )
     ProcedureStep.objects.bulk_create(
         ProcedureStep(case=cases[case], position=position, description=description)
         for case, descriptions in record.steps
         for position, description in enumerate(descriptions, start=1)
     )
-    for position, time in enumerate(record.times):
-        processing_time = ProcessingTime.objects.create(
+    times = ProcessingTime.objects.bulk_create(
+        ProcessingTime(
             case=cases[time.case],
             channel=time.channel,
             duration=time.duration,
@@ -176,40 +188,47 @@ def _create_contents(version: ProcedureVersion, record: ProcedureRecord) -> None
             description=time.description,
             position=position,
         )
-        Fee.objects.bulk_create(
-            Fee(
-                processing_time=processing_time,
-                kind=fee.kind,
-                amount=fee.amount,
-                currency_label=fee.currency_label,
-                description=fee.description,
-                position=fee_position,
-            )
-            for fee_position, fee in enumerate(time.fees)
+        for position, time in enumerate(record.times)
+    )
+    Fee.objects.bulk_create(
+        Fee(
+            processing_time=processing_time,
+            kind=fee.kind,
+            amount=fee.amount,
+            currency_label=fee.currency_label,
+            description=fee.description,
+            position=fee_position,
         )
-    forms: dict[str, FormTemplate] = {}
-    for position, document in enumerate(record.documents):
-        form = None
+        for processing_time, time in zip(times, record.times, strict=True)
+        for fee_position, fee in enumerate(time.fees)
+    )
+    form_urls: dict[str, str] = {}
+    for document in record.documents:
         if document.form_name:
-            form = forms.get(document.form_name)
-            if form is None:
-                form = FormTemplate.objects.create(
-                    version=version,
-                    name=document.form_name,
-                    source_url=document.form_url,
-                    position=len(forms),
-                )
-                forms[document.form_name] = form
-        RequiredDocument.objects.create(
+            form_urls.setdefault(document.form_name, document.form_url)
+    forms = dict(
+        zip(
+            form_urls,
+            FormTemplate.objects.bulk_create(
+                FormTemplate(version=version, name=name, source_url=url, position=position)
+                for position, (name, url) in enumerate(form_urls.items())
+            ),
+            strict=True,
+        )
+    )
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(
             case=cases[document.case],
             position=position,
             code=document.code,
             name=document.name,
             originals=document.originals,
             copies=document.copies,
-            form=form,
+            form=forms.get(document.form_name),
             replaced_by_result_code=document.replaced_by_result_code,
         )
+        for position, document in enumerate(record.documents)
+    )
     ProcedureResult.objects.bulk_create(
         ProcedureResult(version=version, code=r.code, name=r.name, url=r.url, position=position)
         for position, r in enumerate(record.results)
@@ -230,7 +249,7 @@ def procedure_refresh_level(*, procedure: Procedure) -> int:
 def form_template_attach_file(*, form: FormTemplate, filename: str, content: bytes) -> FormTemplate:
     """Store `content` as the form's downloadable file and refresh the procedure's level."""
     if not content:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": _("Tệp trống.")})
     if form.file:
         form.file.delete(save=False)
     form.file.save(filename, ContentFile(content), save=False)
@@ -291,8 +310,9 @@ def procedures_import(*, data: Any) -> ImportSummary:
 
     created = updated = unchanged = 0
     with transaction.atomic():
+        existing = set(Procedure.objects.filter(code__in=seen).values_list("code", flat=True))
         for index, record in enumerate(records, start=1):
-            existed = Procedure.objects.filter(code=record.code).exists()
+            existed = record.code in existing
             try:
                 _, published = procedure_publish(record=record)
             except ValidationError as exc:

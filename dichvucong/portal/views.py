@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -97,11 +99,11 @@ def agency_index(request: HttpRequest) -> HttpResponse:
     for agency in agencies:
         agency.procedure_count = counts.get(agency.pk, 0)  # type: ignore[attr-defined]
     provincial = [a for a in agencies if a.tier == Tier.PROVINCE]
-    districts = [a for a in agencies if a.tier == Tier.DISTRICT]
-    communes_by_district = {
-        district.pk: [a for a in agencies if a.parent_id == district.pk] for district in districts
-    }
-    groups = [(d, communes_by_district[d.pk]) for d in districts]
+    communes: dict[int | None, list[Agency]] = defaultdict(list)
+    for agency in agencies:
+        if agency.tier == Tier.COMMUNE:
+            communes[agency.parent_id].append(agency)
+    groups = [(a, communes[a.pk]) for a in agencies if a.tier == Tier.DISTRICT]
     return render(
         request, "portal/agency_index.html", {"provincial": provincial, "district_groups": groups}
     )

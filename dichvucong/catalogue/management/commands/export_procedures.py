@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db.models import F
 
 from dichvucong.catalogue.national import version_to_record
-from dichvucong.catalogue.selectors import procedure_version_detail_qs
+from dichvucong.catalogue.selectors import current_versions, procedure_version_detail_qs
 
 
 class Command(BaseCommand):
@@ -21,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--agency", help="only procedures this agency implements (code)")
 
     def handle(self, *args: Any, output: Path | None, agency: str | None, **options: Any) -> None:
-        versions = procedure_version_detail_qs().filter(procedure__current_version=F("pk"))
+        versions = procedure_version_detail_qs().filter(pk__in=current_versions())
         if agency:
             versions = versions.filter(agencies__code=agency)
         records = [version_to_record(v) for v in versions.order_by("procedure__code")]
