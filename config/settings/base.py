@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -25,14 +27,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "dichvucong.core",
     "dichvucong.accounts",
     "dichvucong.organizations",
     "dichvucong.catalogue",
+    "dichvucong.notifications",
+    "dichvucong.eforms",
+    "dichvucong.dossiers",
     "dichvucong.portal",
     "dichvucong.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +111,22 @@ CACHES = {
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 600)
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username or address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# Brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins for the
+# same username from the same address, that pair is locked for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,8 +165,15 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_RATES": {
+        "lookup": env_str("LOOKUP_RATE", "60/min"),
+        "token": env_str("TOKEN_RATE", "20/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -169,6 +201,65 @@ SPECTACULAR_SETTINGS = {
 PROVINCE_CODE = env_str("DICHVUCONG_PROVINCE_CODE", "H10")
 PROVINCE_NAME = env_str("DICHVUCONG_PROVINCE_NAME", "Bình Phước")
 PORTAL_NAME = env_str("DICHVUCONG_PORTAL_NAME", "Cổng Dịch vụ công tỉnh Bình Phước")
+
+# Background work (Celery). With no broker (the `make run` default) tasks run in-process,
+# right after the transaction that queued them commits; production sets a Redis broker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# Email: the console in `make run` unless EMAIL_URL says otherwise (see docs/configuration.md).
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cổng Dịch vụ công <no-reply@localhost>")
+_email_url = env_str("EMAIL_URL", "console://")
+if _email_url.startswith("console://"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif _email_url.startswith("file://"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = _email_url.removeprefix("file://") or str(VAR_DIR / "mail")
+elif _email_url.startswith(("smtp://", "smtps://", "smtp+tls://")):
+    from urllib.parse import unquote, urlsplit
+
+    _parts = urlsplit(_email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _parts.hostname or "localhost"
+    EMAIL_PORT = _parts.port or (465 if _parts.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_parts.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_parts.password or "")
+    EMAIL_USE_SSL = _parts.scheme == "smtps"
+    EMAIL_USE_TLS = _parts.scheme == "smtp+tls"
+    EMAIL_TIMEOUT = 20
+else:
+    raise ValueError("EMAIL_URL must be console://, file:///path, smtp://, smtps:// or smtp+tls://")
+
+# Text messages: "logging" writes them to the log (the default); a province plugs its
+# SMS gateway in by naming a class that implements notifications.sms.SmsProvider.
+SMS_PROVIDER = env_str("SMS_PROVIDER", "dichvucong.notifications.sms.LoggingSmsProvider")
+
+# Uploaded dossier documents.
+DOSSIER_MAX_FILE_BYTES = env_int("DOSSIER_MAX_FILE_MB", 10) * 1024 * 1024
+DOSSIER_MAX_TOTAL_BYTES = env_int("DOSSIER_MAX_TOTAL_MB", 50) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Where uploads and generated files live: local disk (the default) or an S3-compatible
+# object store when AWS_STORAGE_BUCKET_NAME is set (django-storages; see the docs).
+if env_str("AWS_STORAGE_BUCKET_NAME", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,18 @@
-"""Accounts: the project's own user model, in place before the first migration.
+"""Accounts: the project's own user model and the applicant's profile.
 
-Citizens', businesses' and officers' profiles arrive with the online-submission and
-one-stop issues; having the custom model from the start lets them add fields and
-relations without swapping Django's user model on a live database.
+Officers' memberships and roles arrive with the one-stop issue. A profile holds what an
+applicant provides once and every e-form is prefilled from ("provide once").
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.core.validators import validate_citizen_id, validate_phone, validate_tax_code
 
 
 class User(AbstractUser):
@@ -15,3 +20,98 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    BUSINESS = "business", _("Doanh nghiệp, tổ chức")
+
+
+class Profile(models.Model):
+    """An applicant's identity and contact details.
+
+    For a business, `full_name`, `date_of_birth` and `citizen_id` are those of its legal
+    representative, who signs in.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    kind = models.CharField(
+        _("loại tài khoản"),
+        max_length=10,
+        choices=ApplicantKind.choices,
+        default=ApplicantKind.CITIZEN,
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    citizen_id = models.CharField(
+        _("số định danh cá nhân"),
+        max_length=12,
+        blank=True,
+        validators=[validate_citizen_id],
+    )
+    organization_name = models.CharField(_("tên doanh nghiệp, tổ chức"), max_length=300, blank=True)
+    tax_code = models.CharField(
+        _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
+    )
+    phone = models.CharField(
+        _("số điện thoại"), max_length=13, blank=True, validators=[validate_phone]
+    )
+    address_line = models.CharField(
+        _("địa chỉ (số nhà, đường, thôn, ấp)"), max_length=300, blank=True
+    )
+    administrative_unit = models.ForeignKey(
+        "organizations.AdministrativeUnit",
+        verbose_name=_("xã, phường, thị trấn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    email_verified_at = models.DateTimeField(
+        _("thời điểm xác thực thư điện tử"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ người dùng")
+        verbose_name_plural = _("hồ sơ người dùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=~models.Q(citizen_id="") & models.Q(kind="citizen"),
+                name="accounts_profile_unique_citizen_id",
+            ),
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=~models.Q(tax_code=""),
+                name="accounts_profile_unique_tax_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organization_name or self.full_name
+
+    def clean(self) -> None:
+        if self.kind == ApplicantKind.BUSINESS:
+            errors = {}
+            if not self.organization_name:
+                errors["organization_name"] = _("Doanh nghiệp, tổ chức phải có tên.")
+            if not self.tax_code:
+                errors["tax_code"] = _("Doanh nghiệp, tổ chức phải có mã số thuế.")
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def address(self) -> str:
+        """Return the full address: the street line, then the unit and its parents."""
+        parts = [self.address_line] if self.address_line else []
+        unit = self.administrative_unit
+        while unit is not None:
+            parts.append(unit.full_name)
+            unit = unit.parent
+        return ", ".join(parts)

@@ -80,6 +80,11 @@ class Procedure(models.Model):
         help_text=_("Tính từ cấu hình thực tế của thủ tục."),
     )
     view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)
+    online_submission_enabled = models.BooleanField(
+        _("cho phép nộp hồ sơ trực tuyến"),
+        default=False,
+        help_text=_("Bật khi thủ tục đã có biểu mẫu điện tử và cơ quan sẵn sàng tiếp nhận."),
+    )
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:

@@ -56,3 +56,30 @@ def validate_unit_code(value: str) -> None:
             _("Mã đơn vị hành chính gồm 2 chữ số (tỉnh), 3 chữ số (huyện) hoặc 5 chữ số (xã)."),
             code="invalid_format",
         )
+
+
+def validate_citizen_id(value: str) -> None:
+    """Raise ValidationError unless `value` is a 12-digit citizen identity number (CCCD)."""
+    if not re.fullmatch(r"[0-9]{12}", value):
+        raise ValidationError(
+            _("Số định danh cá nhân (căn cước công dân) gồm đúng 12 chữ số."),
+            code="invalid_citizen_id",
+        )
+
+
+def validate_tax_code(value: str) -> None:
+    """Raise ValidationError unless `value` is a tax code: 10 digits, or 10-3 for a branch."""
+    if not re.fullmatch(r"[0-9]{10}(-[0-9]{3})?", value):
+        raise ValidationError(
+            _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số."),
+            code="invalid_tax_code",
+        )
+
+
+def validate_phone(value: str) -> None:
+    """Raise ValidationError unless `value` is a Vietnamese phone number (0… or +84…)."""
+    if not re.fullmatch(r"(0|\+84)[0-9]{9,10}", value):
+        raise ValidationError(
+            _("Số điện thoại bắt đầu bằng 0 hoặc +84, tiếp theo là 9 hoặc 10 chữ số."),
+            code="invalid_phone",
+        )
