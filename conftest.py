@@ -71,3 +71,40 @@ def publish(record: dict[str, Any]) -> ProcedureVersion:
 def procedures(province: dict[str, Agency]) -> list[ProcedureVersion]:
     """Publish the two sample procedures (justice record, construction permit)."""
     return [publish(make_record(0)), publish(make_record(1))]
+
+
+def make_applicant(username: str, **profile: Any) -> Any:
+    """Create an active, verified citizen with a complete profile (tests only)."""
+    from django.utils import timezone
+
+    from dichvucong.accounts.models import Profile, User
+
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.vn", password="mat-khau-thu-nghiem-12"
+    )
+    defaults: dict[str, Any] = {
+        "full_name": "Nguyễn Văn An",
+        "citizen_id": "074090001234",
+        "phone": "0912345678",
+        "address_line": "12 đường Phú Riềng Đỏ",
+        "email_verified_at": timezone.now(),
+    }
+    defaults.update(profile)
+    Profile.objects.create(user=user, **defaults)
+    return user
+
+
+@pytest.fixture
+def citizen(province: dict[str, Agency]) -> Any:
+    """A verified citizen living in phường Tân Phú."""
+    from dichvucong.organizations.models import AdministrativeUnit
+
+    return make_applicant(
+        "congdan", administrative_unit=AdministrativeUnit.objects.get(code="25195")
+    )
+
+
+@pytest.fixture
+def other_citizen(province: dict[str, Agency]) -> Any:
+    """A second citizen, to check that nobody reaches another's data."""
+    return make_applicant("congdan2", full_name="Trần Thị Bình", citizen_id="074190005678")
