@@ -2,13 +2,16 @@
 
 from django.urls import path
 
+from dichvucong.accounts.api import views as accounts
 from dichvucong.catalogue.api import views as catalogue
 from dichvucong.core.cache import cache_public_json
+from dichvucong.dossiers.api import views as dossiers
 from dichvucong.organizations.api import views as organizations
 
 app_name = "api"
 
 urlpatterns = [
+    path("auth/token/", accounts.AuthTokenView.as_view(), name="auth-token"),
     path(
         "procedures/",
         cache_public_json("procedure-list")(catalogue.ProcedureListView.as_view()),
@@ -40,4 +43,13 @@ urlpatterns = [
         cache_public_json("unit-list")(organizations.AdministrativeUnitListView.as_view()),
         name="administrative-unit-list",
     ),
+    path("procedures/<str:code>/eform/", dossiers.EFormView.as_view(), name="procedure-eform"),
+    path("dossiers/", dossiers.DossierListCreateView.as_view(), name="dossier-list"),
+    path("dossiers/<str:code>/", dossiers.DossierDetailView.as_view(), name="dossier-detail"),
+    path(
+        "dossiers/<str:code>/withdraw/",
+        dossiers.DossierWithdrawView.as_view(),
+        name="dossier-withdraw",
+    ),
+    path("lookup/<str:code>/", dossiers.LookupView.as_view(), name="lookup"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dossier_views, views
 
 app_name = "portal"
 
@@ -17,4 +17,16 @@ urlpatterns = [
     path("co-quan/<str:code>/", views.agency_detail, name="agency-detail"),
     path("co-quan/<str:code>/nhung/", views.agency_embed, name="agency-embed"),
     path("bieu-mau/<int:pk>/tai-ve/", views.form_download, name="form-download"),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", dossier_views.dossier_apply, name="dossier-apply"),
+    path("ho-so-cua-toi/", dossier_views.my_dossiers, name="my-dossiers"),
+    path("ho-so-cua-toi/nhap/<int:pk>/", dossier_views.draft_edit, name="draft-edit"),
+    path("ho-so-cua-toi/nhap/<int:pk>/xoa/", dossier_views.draft_delete, name="draft-delete"),
+    path(
+        "ho-so-cua-toi/tep/<int:dossier_pk>/<int:pk>/",
+        dossier_views.document_download,
+        name="dossier-document",
+    ),
+    path("ho-so-cua-toi/<str:code>/", dossier_views.dossier_detail, name="dossier-detail"),
+    path("ho-so-cua-toi/<str:code>/rut/", dossier_views.dossier_withdraw, name="dossier-withdraw"),
+    path("tra-cuu-ho-so/", dossier_views.dossier_lookup, name="dossier-lookup"),
 ]

@@ -1,0 +1,250 @@
+"""Dossiers: what an applicant submits, its documents and its append-only history.
+
+A dossier (hồ sơ) is created as a draft or submitted at once; submission gives it the
+code `<agency code>-<YYMMDD>-<NNNN>` (Circular 01/2018 Art. 19). Statuses are the
+national portal's codes (PRODUCT.md); `draft` is this system's own and never leaves it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.catalogue.models import Channel
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    RECEIVING = "receiving", _("Mới đăng ký")
+    NEW = "new", _("Được tiếp nhận")
+    DENIED = "denied", _("Không được tiếp nhận")
+    PROCESSING = "processing", _("Đang xử lý")
+    WAITING = "waiting", _("Yêu cầu bổ sung")
+    PAYING = "paying", _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    CANCELLED = "cancelled", _("Công dân rút hồ sơ")
+    UNRESOLVED = "unresolved", _("Dừng xử lý")
+    RELEASING = "releasing", _("Đã xử lý xong")
+    DONE = "done", _("Đã trả kết quả")
+    INTEROPERATING = "interoperating", _("Đang liên thông")
+
+
+# An applicant may withdraw a dossier only until the agency accepts it.
+WITHDRAWABLE = frozenset({DossierStatus.RECEIVING})
+
+
+class Dossier(models.Model):
+    """An application for a procedure, from its draft to its result."""
+
+    code = models.CharField(
+        _("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True, editable=False
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    procedure = models.ForeignKey(
+        "catalogue.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    version = models.ForeignKey(
+        "catalogue.ProcedureVersion",
+        verbose_name=_("phiên bản thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    case = models.ForeignKey(
+        "catalogue.ProcedureCase",
+        verbose_name=_("trường hợp"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    eform = models.ForeignKey(
+        "eforms.EForm",
+        verbose_name=_("biểu mẫu điện tử"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+    )
+    form_data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    channel = models.CharField(
+        _("hình thức nộp"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT
+    )
+    # The applicant as they were at submission: profiles change, dossiers do not.
+    applicant_name = models.CharField(_("tên người nộp"), max_length=300, blank=True)
+    applicant_id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    idempotency_key = models.CharField(_("khóa chống gửi trùng"), max_length=100, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    due_at = models.DateTimeField(
+        _("hẹn trả kết quả"),
+        null=True,
+        blank=True,
+        help_text=_("Ghi trên giấy tiếp nhận khi cơ quan tiếp nhận hồ sơ."),
+    )
+    withdrawn_at = models.DateTimeField(_("rút lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
+            models.Index(fields=["agency", "status"], name="dossier_agency_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="dossier_unique_idempotency_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft", code__isnull=True)
+                | (~models.Q(status="draft") & models.Q(code__isnull=False)),
+                name="dossier_code_iff_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or _("Bản nháp #%(id)s") % {"id": self.pk}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DossierStatus.DRAFT
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+
+def document_upload_to(instance: DossierDocument | None, filename: str) -> str:
+    """Store under an unguessable name; the original name is kept in the row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    today = timezone.now()
+    return f"dossiers/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class DocumentKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    SIGNED_PDF = "signed_pdf", _("PDF có chữ ký số")
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+    DOCX = "docx", "DOCX"
+    XLSX = "xlsx", "XLSX"
+
+
+class DossierDocument(models.Model):
+    """A file attached to a dossier, for one of the procedure's required documents."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="documents"
+    )
+    required_document = models.ForeignKey(
+        "catalogue.RequiredDocument",
+        verbose_name=_("thành phần hồ sơ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("tệp"), upload_to=document_upload_to, max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    kind = models.CharField(_("loại tệp"), max_length=12, choices=DocumentKind.choices)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["required_document__position", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierEvent(models.Model):
+    """One line of a dossier's history. Rows are only ever added."""
+
+    class Action(models.TextChoices):
+        DRAFT_SAVED = "draft_saved", _("Lưu bản nháp")
+        SUBMITTED = "submitted", _("Nộp hồ sơ")
+        WITHDRAWN = "withdrawn", _("Rút hồ sơ")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("thao tác"), max_length=30)
+    from_status = models.CharField(
+        _("từ trạng thái"), max_length=20, choices=DossierStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("sang trạng thái"), max_length=20, choices=DossierStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nhật ký hồ sơ")
+        verbose_name_plural = _("nhật ký hồ sơ")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Dossier events are append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def action_display(self) -> str:
+        try:
+            return str(self.Action(self.action).label)
+        except ValueError:
+            return self.action
+
+
+class DossierSequence(models.Model):
+    """The last dossier number given by an agency on a day (Vietnam time)."""
+
+    agency = models.ForeignKey("organizations.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số thứ tự hồ sơ")
+        verbose_name_plural = _("số thứ tự hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="dossier_sequence_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day:%Y-%m-%d}: {self.last}"

@@ -1,0 +1,195 @@
+"""Reads of dossiers. Each read that needs a permission checks it here, in the query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from dichvucong.accounts.models import User
+from dichvucong.catalogue.models import Procedure, ProcedureCase, ProcedureVersion, RequiredDocument
+from dichvucong.core.text import fold
+from dichvucong.eforms.models import EForm
+from dichvucong.organizations.models import Agency
+
+from .models import Dossier, DossierDocument, DossierEvent, DossierStatus
+
+# Words that mark a document as needed only in some situations ("nếu có").
+_OPTIONAL_MARKERS = ("neu co", "truong hop", "(neu")
+# Declarations and applications: the e-form is their online form, nothing to upload.
+_FILLED_ONLINE_PREFIXES = ("to khai", "don de nghi", "don dang ky", "don xin", "phieu yeu cau")
+
+
+@dataclass(frozen=True)
+class DocumentRequirement:
+    """A required document of a case, as the applicant meets it online."""
+
+    document: RequiredDocument
+    field: str
+    mandatory: bool
+    filled_online: bool
+
+    @property
+    def needs_upload(self) -> bool:
+        return self.mandatory and not self.filled_online
+
+
+def document_field(document: RequiredDocument) -> str:
+    """Return the multipart field name a document's files are uploaded under."""
+    return f"document_{document.position + 1}"
+
+
+def document_requirements(*, case: ProcedureCase, eform: EForm | None) -> list[DocumentRequirement]:
+    """Return the case's documents: upload field, whether mandatory, whether the e-form fills it.
+
+    The national data has no "mandatory" flag: a document whose name says it applies only
+    in some situations ("nếu có", "trường hợp …") is optional; a declaration or an
+    application ("Tờ khai …", "Đơn đề nghị …") is what the e-form produces when the
+    procedure has one, so the applicant does not upload it.
+    """
+    requirements = []
+    for document in case.documents.all():
+        name = fold(document.name)
+        mandatory = not any(marker in name for marker in _OPTIONAL_MARKERS)
+        filled_online = eform is not None and name.startswith(_FILLED_ONLINE_PREFIXES)
+        requirements.append(
+            DocumentRequirement(
+                document=document,
+                field=document_field(document),
+                mandatory=mandatory,
+                filled_online=filled_online,
+            )
+        )
+    return requirements
+
+
+def case_for_version(*, version: ProcedureVersion, position: int | None = None) -> ProcedureCase:
+    """Return the version's case at `position`, or its first; raise DoesNotExist otherwise."""
+    cases = version.cases.order_by("position", "pk")
+    if position is None:
+        case = cases.first()
+        if case is None:
+            raise ProcedureCase.DoesNotExist
+        return case
+    return cases.get(position=position)
+
+
+def receiving_agencies(*, version: ProcedureVersion) -> list[Agency]:
+    """Return the agencies that receive dossiers of this procedure version."""
+    return list(version.agencies.select_related("administrative_unit").order_by("code"))
+
+
+def default_agency(*, agencies: list[Agency], applicant: User) -> Agency | None:
+    """Return the one agency, or the one whose area holds the applicant's address."""
+    if len(agencies) == 1:
+        return agencies[0]
+    profile = getattr(applicant, "profile", None)
+    unit = profile.administrative_unit if profile is not None else None
+    ancestors = []
+    while unit is not None:
+        ancestors.append(unit.pk)
+        unit = unit.parent
+    for unit_id in ancestors:  # the closest unit first: commune, then district, province
+        for agency in agencies:
+            if agency.administrative_unit_id == unit_id:
+                return agency
+    return None
+
+
+def online_procedure_get(*, code: str) -> Procedure:
+    """Return a published procedure that takes online dossiers; raise DoesNotExist."""
+    return Procedure.objects.select_related("current_version").get(
+        code=code, online_submission_enabled=True, current_version__isnull=False
+    )
+
+
+def dossier_list_for_applicant(*, applicant: User) -> QuerySet[Dossier]:
+    """Return the applicant's own dossiers, drafts included, newest first."""
+    return (
+        Dossier.objects.filter(applicant=applicant)
+        .select_related("procedure", "version", "agency")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def dossier_get_for_applicant(*, applicant: User, code: str) -> Dossier:
+    """Return the applicant's submitted dossier with this code; raise DoesNotExist otherwise."""
+    return (
+        Dossier.objects.select_related("procedure", "version", "case", "agency", "eform")
+        .prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=DossierDocument.objects.select_related("required_document"),
+            ),
+            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
+        )
+        .get(applicant=applicant, code=code)
+    )
+
+
+def draft_get_for_applicant(*, applicant: User, pk: int) -> Dossier:
+    """Return the applicant's draft; raise DoesNotExist for anything else."""
+    return (
+        Dossier.objects.select_related("procedure", "version", "case", "agency", "eform")
+        .prefetch_related(
+            Prefetch(
+                "documents", queryset=DossierDocument.objects.select_related("required_document")
+            )
+        )
+        .get(applicant=applicant, pk=pk, status=DossierStatus.DRAFT)
+    )
+
+
+def document_get_for_applicant(*, applicant: User, dossier_pk: int, pk: int) -> DossierDocument:
+    """Return a file of one of the applicant's dossiers; raise DoesNotExist otherwise."""
+    return DossierDocument.objects.select_related("dossier").get(
+        pk=pk, dossier_id=dossier_pk, dossier__applicant=applicant
+    )
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone may learn about a dossier from its code (Circular 01/2018 Art. 16)."""
+
+    code: str
+    status: str
+    status_display: str
+    procedure_code: str
+    procedure_name: str
+    agency_code: str
+    agency_name: str
+    submitted_at: datetime | None
+    due_at: datetime | None
+
+
+def dossier_public_status(*, code: str) -> PublicStatus:
+    """Return the public status of a submitted dossier; raise Dossier.DoesNotExist."""
+    row = (
+        Dossier.objects.filter(code=code)
+        .exclude(status=DossierStatus.DRAFT)
+        .values(
+            "code",
+            "status",
+            "procedure__code",
+            "version__name",
+            "agency__code",
+            "agency__name",
+            "submitted_at",
+            "due_at",
+        )
+        .first()
+    )
+    if row is None:
+        raise Dossier.DoesNotExist
+    return PublicStatus(
+        code=row["code"],
+        status=row["status"],
+        status_display=str(DossierStatus(row["status"]).label),
+        procedure_code=row["procedure__code"],
+        procedure_name=row["version__name"],
+        agency_code=row["agency__code"],
+        agency_name=row["agency__name"],
+        submitted_at=row["submitted_at"],
+        due_at=row["due_at"],
+    )

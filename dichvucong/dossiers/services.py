@@ -1,0 +1,561 @@
+"""Changes of state of a dossier: drafts, submission (with its code) and withdrawal.
+
+Every submission either writes a whole dossier (row, code, files, first event,
+notification) or nothing: files are stored before the transaction that records them and
+deleted again if that transaction does not commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dichvucong.accounts.models import User
+from dichvucong.catalogue.models import Channel, Procedure, ProcedureCase, ProcedureVersion
+from dichvucong.eforms.models import EForm
+from dichvucong.eforms.selectors import eform_for_case
+from dichvucong.eforms.validation import eform_validate
+from dichvucong.notifications.services import notify
+from dichvucong.organizations.models import Agency
+
+from . import selectors
+from .models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierSequence,
+    DossierStatus,
+    document_upload_to,
+)
+from .uploads import CheckedFile, check_total, check_upload
+
+logger = logging.getLogger(__name__)
+
+FORM_DATA_MAX_BYTES = 256 * 1024
+Files = Mapping[str, Sequence[UploadedFile]]
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different request."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        super().__init__(dossier.code)
+        self.dossier = dossier
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    dossier: Dossier
+    replayed: bool
+
+
+@dataclass(frozen=True)
+class _Target:
+    version: ProcedureVersion
+    case: ProcedureCase
+    agency: Agency
+    eform: EForm | None
+    requirements: list[selectors.DocumentRequirement]
+
+
+def _local_day() -> date:
+    return timezone.localdate()
+
+
+def dossier_code_allocate(*, agency: Agency, day: date) -> str:
+    """Take the agency's next number of the day and return the dossier code.
+
+    One statement takes the number and locks the day's counter row until the caller's
+    transaction ends, so concurrent submissions queue here, none is duplicated, and a
+    submission that rolls back gives its number back (the sequence stays gap-free).
+    """
+    table = DossierSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [agency.pk, day],
+        )
+        (number,) = cursor.fetchone()
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _dossier_url(dossier: Dossier) -> str:
+    return _site_url(reverse("portal:dossier-detail", kwargs={"code": dossier.code}))
+
+
+def _notify(dossier: Dossier, event: str, previous: str = "") -> None:
+    submitted = timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None
+    url = _dossier_url(dossier)
+    notify(
+        user=dossier.applicant,
+        event=event,
+        url=url,
+        context={
+            "code": dossier.code or "",
+            "procedure_name": dossier.version.name,
+            "agency_name": dossier.agency.name,
+            "status_display": str(DossierStatus(dossier.status).label),
+            "previous_status_display": str(DossierStatus(previous).label) if previous else "",
+            "submitted_at": f"{submitted:%H:%M %d/%m/%Y}" if submitted else "",
+            "url": url,
+            "applicant_name": dossier.applicant_name,
+        },
+    )
+
+
+def _resolve_target(
+    *, applicant: User, procedure: Procedure, case_position: int | None, agency_code: str
+) -> _Target:
+    errors: dict[str, list[str]] = {}
+    if not hasattr(applicant, "profile"):
+        raise ValidationError(
+            {"applicant": [_("Tài khoản chưa có thông tin người nộp (hồ sơ người dùng).")]}
+        )
+    version = procedure.current_version
+    if version is None or not procedure.online_submission_enabled:
+        raise ValidationError({"procedure": [_("Thủ tục này chưa tiếp nhận hồ sơ trực tuyến.")]})
+    try:
+        case = selectors.case_for_version(version=version, position=case_position)
+    except ProcedureCase.DoesNotExist:
+        raise ValidationError({"case": [_("Thủ tục không có trường hợp này.")]}) from None
+    agencies = selectors.receiving_agencies(version=version)
+    agency: Agency | None
+    if agency_code:
+        agency = next((a for a in agencies if a.code == agency_code), None)
+        if agency is None:
+            errors["agency"] = [_("Cơ quan này không tiếp nhận hồ sơ của thủ tục.")]
+    else:
+        agency = selectors.default_agency(agencies=agencies, applicant=applicant)
+        if agency is None:
+            errors["agency"] = [_("Vui lòng chọn cơ quan tiếp nhận hồ sơ.")]
+    if errors or agency is None:
+        raise ValidationError(errors)
+    eform = eform_for_case(procedure=procedure, case_name=case.name)
+    if eform is None:
+        raise ValidationError({"procedure": [_("Thủ tục này chưa có biểu mẫu điện tử.")]})
+    requirements = selectors.document_requirements(case=case, eform=eform)
+    return _Target(
+        version=version, case=case, agency=agency, eform=eform, requirements=requirements
+    )
+
+
+def _check_form_data(form_data: Any) -> None:
+    if not isinstance(form_data, dict):
+        raise ValidationError({"form_data": [_("Nội dung tờ khai phải là một đối tượng JSON.")]})
+    if len(json.dumps(form_data, ensure_ascii=False).encode()) > FORM_DATA_MAX_BYTES:
+        raise ValidationError({"form_data": [_("Nội dung tờ khai quá dài.")]})
+
+
+def _check_files(
+    *, target: _Target, files: Files, existing_sizes: Iterable[int] = ()
+) -> list[tuple[selectors.DocumentRequirement, CheckedFile]]:
+    """Check every uploaded file; raise one ValidationError listing every problem."""
+    by_field = {r.field: r for r in target.requirements}
+    errors: dict[str, list[str]] = {}
+    checked: list[tuple[selectors.DocumentRequirement, CheckedFile]] = []
+    for field, uploads in files.items():
+        requirement = by_field.get(field)
+        if requirement is None:
+            errors[field] = [_("Thủ tục không có thành phần hồ sơ này.")]
+            continue
+        for upload in uploads:
+            try:
+                checked.append((requirement, check_upload(upload)))
+            except ValidationError as exc:
+                errors.setdefault(field, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    check_total([*existing_sizes, *(c.size for _r, c in checked)])
+    return checked
+
+
+def _completeness_errors(
+    *, target: _Target, form_data: dict[str, Any], present_fields: set[str]
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if target.eform is not None:
+        for path, messages in eform_validate(target.eform, form_data).items():
+            errors[f"form_data.{path}" if path else "form_data"] = messages
+    for requirement in target.requirements:
+        if requirement.needs_upload and requirement.field not in present_fields:
+            errors[requirement.field] = [
+                _("Vui lòng đính kèm “%(name)s”.") % {"name": requirement.document.name}
+            ]
+    return errors
+
+
+def _store(checked: Sequence[tuple[selectors.DocumentRequirement, CheckedFile]]) -> list[str]:
+    """Write the files to storage; return their names (delete them if the caller fails)."""
+    names: list[str] = []
+    try:
+        for _requirement, item in checked:
+            item.upload.seek(0)
+            names.append(
+                default_storage.save(document_upload_to(None, item.original_name), item.upload)
+            )
+    except BaseException:
+        _delete_files(names)
+        raise
+    return names
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # the original error matters more; log and go on
+            logger.exception("Could not delete stored file %s", name)
+
+
+def _documents(
+    dossier: Dossier,
+    checked: Sequence[tuple[selectors.DocumentRequirement, CheckedFile]],
+    names: Sequence[str],
+) -> list[DossierDocument]:
+    now = timezone.now()
+    return [
+        DossierDocument(
+            dossier=dossier,
+            required_document=requirement.document,
+            file=name,
+            original_name=item.original_name,
+            kind=item.kind,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_at=now,
+        )
+        for (requirement, item), name in zip(checked, names, strict=True)
+    ]
+
+
+def _snapshot_applicant(dossier: Dossier, applicant: User) -> None:
+    profile = applicant.profile
+    dossier.applicant_name = profile.organization_name or profile.full_name
+    dossier.applicant_id_number = profile.tax_code or profile.citizen_id
+    dossier.applicant_phone = profile.phone
+    dossier.applicant_email = applicant.email
+    dossier.applicant_address = profile.address
+
+
+def _fingerprint(
+    *,
+    procedure: Procedure,
+    case_position: int | None,
+    agency_code: str,
+    form_data: Any,
+    checked: Sequence[tuple[selectors.DocumentRequirement, CheckedFile]],
+) -> str:
+    payload = {
+        "procedure": procedure.code,
+        "case": case_position,
+        "agency": agency_code,
+        "form_data": form_data,
+        "files": sorted((r.field, c.sha256) for r, c in checked),
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(*, applicant: User, key: str, fingerprint: str) -> SubmissionResult | None:
+    existing = (
+        Dossier.objects.select_related("procedure", "version", "agency")
+        .filter(applicant=applicant, idempotency_key=key)
+        .first()
+    )
+    if existing is None:
+        return None
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyConflict(existing)
+    return SubmissionResult(dossier=existing, replayed=True)
+
+
+def dossier_submit(
+    *,
+    applicant: User,
+    procedure: Procedure,
+    form_data: Any,
+    files: Files,
+    idempotency_key: str,
+    case_position: int | None = None,
+    agency_code: str = "",
+) -> SubmissionResult:
+    """Submit a complete dossier in one step (the API); return it with whether it is a replay.
+
+    A second call with the same key and the same content returns the first dossier; the
+    same key with different content raises IdempotencyConflict.
+    """
+    key = idempotency_key.strip()
+    if not key or len(key) > 100:
+        raise ValidationError(
+            {"idempotency_key": [_("Cần khóa Idempotency-Key (tối đa 100 ký tự) cho mỗi lần nộp.")]}
+        )
+    _check_form_data(form_data)
+    target = _resolve_target(
+        applicant=applicant,
+        procedure=procedure,
+        case_position=case_position,
+        agency_code=agency_code,
+    )
+    checked = _check_files(target=target, files=files)
+    fingerprint = _fingerprint(
+        procedure=procedure,
+        case_position=case_position,
+        agency_code=agency_code,
+        form_data=form_data,
+        checked=checked,
+    )
+    replay = _replay(applicant=applicant, key=key, fingerprint=fingerprint)
+    if replay is not None:
+        return replay
+    errors = _completeness_errors(
+        target=target, form_data=form_data, present_fields={r.field for r, _c in checked}
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    names = _store(checked)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            dossier = Dossier(
+                applicant=applicant,
+                procedure=procedure,
+                version=target.version,
+                case=target.case,
+                agency=target.agency,
+                eform=target.eform,
+                form_data=form_data,
+                channel=Channel.ONLINE,
+                status=DossierStatus.RECEIVING,
+                idempotency_key=key,
+                request_fingerprint=fingerprint,
+                created_at=now,
+                submitted_at=now,
+            )
+            _snapshot_applicant(dossier, applicant)
+            dossier.code = dossier_code_allocate(agency=target.agency, day=_local_day())
+            dossier.save(force_insert=True)
+            DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
+            DossierEvent.objects.create(
+                dossier=dossier,
+                action=DossierEvent.Action.SUBMITTED,
+                from_status="",
+                to_status=DossierStatus.RECEIVING,
+                actor=applicant,
+                created_at=now,
+            )
+            _notify(dossier, "dossier_submitted")
+    except IntegrityError:
+        _delete_files(names)
+        # A concurrent retry with the same key won the race: answer with its dossier.
+        replay = _replay(applicant=applicant, key=key, fingerprint=fingerprint)
+        if replay is None:
+            raise
+        return replay
+    except BaseException:
+        _delete_files(names)
+        raise
+    return SubmissionResult(dossier=dossier, replayed=False)
+
+
+def dossier_draft_save(
+    *,
+    applicant: User,
+    procedure: Procedure,
+    form_data: Any,
+    files: Files,
+    dossier: Dossier | None = None,
+    case_position: int | None = None,
+    agency_code: str = "",
+    remove_document_ids: Iterable[int] = (),
+) -> Dossier:
+    """Create or update the applicant's draft: incomplete form data is kept as it is."""
+    if dossier is not None and (dossier.applicant_id != applicant.pk or not dossier.is_draft):
+        raise Dossier.DoesNotExist
+    _check_form_data(form_data)
+    target = _resolve_target(
+        applicant=applicant,
+        procedure=procedure,
+        case_position=case_position,
+        agency_code=agency_code,
+    )
+    remove = set(remove_document_ids)
+    kept = [] if dossier is None else [d for d in dossier.documents.all() if d.pk not in remove]
+    checked = _check_files(target=target, files=files, existing_sizes=[d.size for d in kept])
+    names = _store(checked)
+    removed_names: list[str] = []
+    try:
+        with transaction.atomic():
+            created = dossier is None
+            if dossier is None:
+                dossier = Dossier(applicant=applicant, procedure=procedure)
+            dossier.version = target.version
+            dossier.case = target.case
+            dossier.agency = target.agency
+            dossier.eform = target.eform
+            dossier.form_data = form_data
+            dossier.full_clean(exclude=["applicant", "procedure"])
+            dossier.save()
+            if not created:
+                stale = dossier.documents.filter(pk__in=remove)
+                removed_names = list(stale.values_list("file", flat=True))
+                stale.delete()
+            DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
+            if created:
+                DossierEvent.objects.create(
+                    dossier=dossier,
+                    action=DossierEvent.Action.DRAFT_SAVED,
+                    to_status=DossierStatus.DRAFT,
+                    actor=applicant,
+                )
+            transaction.on_commit(lambda: _delete_files(removed_names))
+    except BaseException:
+        _delete_files(names)
+        raise
+    return dossier
+
+
+def dossier_draft_submit(*, dossier: Dossier, applicant: User) -> Dossier:
+    """Submit a saved draft: check it is complete, give it its code, notify the applicant.
+
+    Submitting a dossier that is no longer a draft (a double click) returns it unchanged.
+    """
+    with transaction.atomic():
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure", "version", "case", "agency", "eform")
+            .get(pk=dossier.pk, applicant=applicant)
+        )
+        if not locked.is_draft:
+            return locked
+        target = _resolve_target(
+            applicant=applicant,
+            procedure=locked.procedure,
+            case_position=locked.case.position,
+            agency_code=locked.agency.code,
+        )
+        if target.version.pk != locked.version_id:
+            raise ValidationError(
+                {
+                    "procedure": [
+                        _(
+                            "Thủ tục đã được công bố lại; vui lòng mở lại bản nháp, kiểm tra "
+                            "và lưu trước khi nộp."
+                        )
+                    ]
+                }
+            )
+        documents = list(locked.documents.all())
+        errors = _completeness_errors(
+            target=target,
+            form_data=locked.form_data,
+            present_fields={selectors.document_field(d.required_document) for d in documents},
+        )
+        if errors:
+            raise ValidationError(errors)
+        check_total(d.size for d in documents)
+        now = timezone.now()
+        _snapshot_applicant(locked, applicant)
+        locked.code = dossier_code_allocate(agency=locked.agency, day=_local_day())
+        locked.status = DossierStatus.RECEIVING
+        locked.submitted_at = now
+        locked.save(
+            update_fields=[
+                "code",
+                "status",
+                "submitted_at",
+                "applicant_name",
+                "applicant_id_number",
+                "applicant_phone",
+                "applicant_email",
+                "applicant_address",
+                "updated_at",
+            ]
+        )
+        DossierEvent.objects.create(
+            dossier=locked,
+            action=DossierEvent.Action.SUBMITTED,
+            from_status=DossierStatus.DRAFT,
+            to_status=DossierStatus.RECEIVING,
+            actor=applicant,
+            created_at=now,
+        )
+        _notify(locked, "dossier_submitted")
+    return locked
+
+
+def dossier_draft_delete(*, dossier: Dossier, applicant: User) -> None:
+    """Delete the applicant's draft and, once that commits, its files."""
+    with transaction.atomic():
+        draft = Dossier.objects.select_for_update().get(
+            pk=dossier.pk, applicant=applicant, status=DossierStatus.DRAFT
+        )
+        names = list(draft.documents.values_list("file", flat=True))
+        draft.delete()
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def dossier_withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> Dossier:
+    """Withdraw a dossier the agency has not accepted yet (status `receiving`).
+
+    Withdrawing a dossier already withdrawn returns it unchanged.
+    """
+    reason = reason.strip()
+    if len(reason) > 1000:
+        raise ValidationError({"reason": [_("Lý do rút hồ sơ tối đa 1000 ký tự.")]})
+    with transaction.atomic():
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("version", "agency", "applicant")
+            .get(pk=dossier.pk, applicant=applicant)
+        )
+        if locked.status == DossierStatus.CANCELLED:
+            return locked
+        if not locked.can_withdraw:
+            raise ValidationError(
+                {
+                    "status": [
+                        _(
+                            "Chỉ rút được hồ sơ chưa được tiếp nhận; hồ sơ này đang ở trạng "
+                            "thái “%(status)s”."
+                        )
+                        % {"status": locked.get_status_display()}
+                    ]
+                }
+            )
+        previous = locked.status
+        now = timezone.now()
+        locked.status = DossierStatus.CANCELLED
+        locked.withdrawn_at = now
+        locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        DossierEvent.objects.create(
+            dossier=locked,
+            action=DossierEvent.Action.WITHDRAWN,
+            from_status=previous,
+            to_status=DossierStatus.CANCELLED,
+            actor=applicant,
+            comment=reason,
+            created_at=now,
+        )
+        _notify(locked, "dossier_withdrawn", previous=previous)
+    return locked

@@ -1,0 +1,276 @@
+"""The applicant's pages: fill and submit an e-form, "My dossiers", withdrawal, public lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dichvucong.accounts.models import User
+from dichvucong.catalogue.models import Procedure, ProcedureCase
+from dichvucong.core.ratelimit import rate_limited
+from dichvucong.dossiers import selectors, services
+from dichvucong.dossiers.models import Dossier, DossierDocument
+from dichvucong.dossiers.uploads import ACCEPT_ATTRIBUTE, CONTENT_TYPES
+from dichvucong.eforms.forms import eform_bound, eform_data_from_post
+from dichvucong.eforms.selectors import eform_for_case, eform_initial
+
+from .form_display import form_data_rows
+
+LOOKUP_LIMIT_PER_MINUTE = 30
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # the views are all behind login_required
+        raise PermissionDenied
+    return user
+
+
+def _split_errors(
+    exc: ValidationError, field_names: set[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
+    """Return (e-form errors by path, document errors by field, general messages)."""
+    form_errors: dict[str, list[str]] = {}
+    document_errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+    for key, messages_ in items:
+        if key == "form_data":
+            form_errors.setdefault("", []).extend(messages_)
+        elif key.startswith("form_data."):
+            form_errors[key.removeprefix("form_data.")] = messages_
+        elif key in field_names:
+            document_errors[key] = messages_
+        else:
+            general.extend(messages_)
+    return form_errors, document_errors, general
+
+
+def _case_position(request: HttpRequest) -> int | None:
+    raw = request.GET.get("truong-hop", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _form_page(
+    request: HttpRequest, *, procedure: Procedure, case: ProcedureCase, dossier: Dossier | None
+) -> HttpResponse:
+    user = _user(request)
+    version = procedure.current_version
+    if version is None:
+        raise Http404
+    eform = eform_for_case(procedure=procedure, case_name=case.name)
+    if eform is None:
+        raise Http404(_("Thủ tục này chưa có biểu mẫu điện tử."))
+    requirements = selectors.document_requirements(case=case, eform=eform)
+    agencies = selectors.receiving_agencies(version=version)
+    field_names = {r.field for r in requirements}
+    form_errors: dict[str, list[str]] = {}
+    document_errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    agency_code = dossier.agency.code if dossier else ""
+    if request.method == "POST":
+        data: Any = eform_data_from_post(eform=eform, post=request.POST)
+        agency_code = request.POST.get("agency", "")
+        files = {f: request.FILES.getlist(f) for f in field_names if request.FILES.getlist(f)}
+        remove = [int(v) for v in request.POST.getlist("remove_document") if v.isdigit()]
+        try:
+            draft = services.dossier_draft_save(
+                applicant=user,
+                procedure=procedure,
+                form_data=data,
+                files=files,
+                dossier=dossier,
+                case_position=case.position,
+                agency_code=agency_code,
+                remove_document_ids=remove,
+            )
+        except ValidationError as exc:
+            form_errors, document_errors, general = _split_errors(exc, field_names)
+            if files:
+                general.append(_("Các tệp vừa chọn chưa được lưu: vui lòng chọn lại."))
+        else:
+            dossier = draft
+            if request.POST.get("action") == "submit":
+                try:
+                    submitted = services.dossier_draft_submit(dossier=draft, applicant=user)
+                except ValidationError as exc:
+                    form_errors, document_errors, general = _split_errors(exc, field_names)
+                    general.insert(
+                        0, _("Đã lưu bản nháp, nhưng hồ sơ chưa nộp được: vui lòng sửa các lỗi.")
+                    )
+                else:
+                    return redirect(
+                        reverse("portal:dossier-detail", args=[submitted.code]) + "?moi=1"
+                    )
+            else:
+                messages.success(request, _("Đã lưu bản nháp. Bạn có thể quay lại nộp sau."))
+                return redirect("portal:draft-edit", pk=draft.pk)
+    else:
+        data = dossier.form_data if dossier else eform_initial(eform=eform, user=user)
+        if not agency_code:
+            default = selectors.default_agency(agencies=agencies, applicant=user)
+            agency_code = default.code if default else ""
+    existing = list(dossier.documents.all()) if dossier else []
+    documents = [
+        {
+            "requirement": r,
+            "files": [d for d in existing if d.required_document_id == r.document.pk],
+            "errors": document_errors.get(r.field, []),
+        }
+        for r in requirements
+    ]
+    status = 400 if (form_errors or document_errors or general) else 200
+    context = {
+        "procedure": procedure,
+        "version": version,
+        "case": case,
+        "cases": list(version.cases.all()) if dossier is None else [],
+        "eform": eform,
+        "sections": eform_bound(eform=eform, data=data, errors=form_errors),
+        "form_level_errors": form_errors.get("", []),
+        "documents": documents,
+        "agencies": agencies,
+        "agency_code": agency_code,
+        "general_errors": general,
+        "has_errors": status == 400,
+        "dossier": dossier,
+        "accept": ACCEPT_ATTRIBUTE,
+    }
+    return render(request, "portal/dossier_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_apply(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        procedure = selectors.online_procedure_get(code=code)
+    except Procedure.DoesNotExist:
+        raise Http404(_("Thủ tục này chưa tiếp nhận hồ sơ trực tuyến.")) from None
+    if not hasattr(request.user, "profile"):
+        messages.error(request, _("Vui lòng cập nhật thông tin cá nhân trước khi nộp hồ sơ."))
+        return redirect("accounts:profile")
+    if procedure.current_version is None:
+        raise Http404
+    try:
+        case = selectors.case_for_version(
+            version=procedure.current_version, position=_case_position(request)
+        )
+    except ProcedureCase.DoesNotExist:
+        raise Http404(_("Thủ tục không có trường hợp này.")) from None
+    return _form_page(request, procedure=procedure, case=case, dossier=None)
+
+
+def _draft_or_404(request: HttpRequest, pk: int) -> Dossier:
+    try:
+        return selectors.draft_get_for_applicant(applicant=_user(request), pk=pk)
+    except Dossier.DoesNotExist:
+        raise Http404(_("Không có bản nháp này.")) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _draft_or_404(request, pk)
+    return _form_page(request, procedure=dossier.procedure, case=dossier.case, dossier=dossier)
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _draft_or_404(request, pk)
+    services.dossier_draft_delete(dossier=dossier, applicant=_user(request))
+    messages.success(request, _("Đã xóa bản nháp."))
+    return redirect("portal:my-dossiers")
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.dossier_list_for_applicant(applicant=_user(request))
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/dossier_list.html", {"page": page})
+
+
+def _own_or_404(request: HttpRequest, code: str) -> Dossier:
+    try:
+        return selectors.dossier_get_for_applicant(applicant=_user(request), code=code)
+    except Dossier.DoesNotExist:
+        raise Http404(_("Không có hồ sơ này.")) from None
+
+
+@login_required
+@require_http_methods(["GET"])
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_or_404(request, code)
+    context = {
+        "dossier": dossier,
+        "just_submitted": request.GET.get("moi") == "1",
+        "form_rows": form_data_rows(dossier.eform, dossier.form_data),
+    }
+    return render(request, "portal/dossier_detail.html", context)
+
+
+@login_required
+@require_POST
+def dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_or_404(request, code)
+    try:
+        services.dossier_withdraw(
+            dossier=dossier, applicant=_user(request), reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+    return redirect("portal:dossier-detail", code=code)
+
+
+@login_required
+@require_http_methods(["GET"])
+def document_download(request: HttpRequest, dossier_pk: int, pk: int) -> FileResponse:
+    try:
+        document = selectors.document_get_for_applicant(
+            applicant=_user(request), dossier_pk=dossier_pk, pk=pk
+        )
+    except DossierDocument.DoesNotExist:
+        raise Http404(_("Không có tệp này.")) from None
+    response = FileResponse(
+        default_storage.open(document.file.name, "rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=CONTENT_TYPES.get(document.kind, "application/octet-stream"),  # type: ignore[call-overload]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET"])
+def dossier_lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("ma", "").strip().upper()
+    context: dict[str, Any] = {"code": code, "result": None, "not_found": False}
+    status = 200
+    if code:
+        if rate_limited(request, scope="lookup", limit=LOOKUP_LIMIT_PER_MINUTE, window=60):
+            context["rate_limited"] = True
+            status = 429
+        elif len(code) > 60:
+            context["not_found"] = True
+            status = 404
+        else:
+            try:
+                context["result"] = selectors.dossier_public_status(code=code)
+            except Dossier.DoesNotExist:
+                context["not_found"] = True
+                status = 404
+    return render(request, "portal/dossier_lookup.html", context, status=status)
