@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dichvucong.core.context_processors.site",
+                "dichvucong.notifications.context_processors.unread",
             ],
         },
     },
