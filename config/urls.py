@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Sign-in with the national identity provider (VNeID); 404 unless OIDC_ENABLED.
+    path("oidc/", include("dichvucong.accounts.oidc_urls")),
     path("quan-tri/", admin.site.urls),
     path("healthz/", health, name="health"),
 ]

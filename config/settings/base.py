@@ -7,7 +7,7 @@ from datetime import timedelta
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, env_int, env_list, env_str, secret_key, var_dir
+from .env import BASE_DIR, env_bool, env_int, env_list, env_str, secret_key, var_dir
 
 VAR_DIR = var_dir()
 (VAR_DIR / "static").mkdir(exist_ok=True)
@@ -128,6 +128,40 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Sign-in with the national identity provider (VNeID, or the national portal's single
+# sign-on) over OpenID Connect, through mozilla-django-oidc and accounts/oidc.py. Off
+# unless OIDC_ENABLED; the variables are described in docs/configuration.md.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_LOGIN_LABEL = env_str("OIDC_LOGIN_LABEL", "")
+# Which claim carries each profile field: OIDC_CLAIMS="citizen_id=so_dinh_danh,full_name=ho_ten".
+OIDC_CLAIMS = {
+    "citizen_id": "citizen_id",
+    "full_name": "name",
+    "date_of_birth": "birthdate",
+    "phone": "phone_number",
+    "email": "email",
+    "email_verified": "email_verified",
+}
+for _pair in env_list("OIDC_CLAIMS", ""):
+    _field, _equals, _claim = (part.strip() for part in _pair.partition("="))
+    if _field not in OIDC_CLAIMS or not _claim:
+        raise ValueError(f"OIDC_CLAIMS: {_pair!r} is not field=claim, field among {[*OIDC_CLAIMS]}")
+    OIDC_CLAIMS[_field] = _claim
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("dichvucong.accounts.oidc.OIDCBackend")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

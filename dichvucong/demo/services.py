@@ -9,10 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from dichvucong.catalogue.models import FormTemplate
+from dichvucong.accounts.models import ApplicantKind, Profile, User
+from dichvucong.catalogue.models import FormTemplate, Procedure
 from dichvucong.catalogue.services import form_template_attach_file, procedures_import
 from dichvucong.core.text import fold
+from dichvucong.eforms.models import EForm
+from dichvucong.eforms.services import eform_upsert, procedure_online_submission_set
+from dichvucong.organizations.models import AdministrativeUnit
 from dichvucong.organizations.services import administrative_unit_upsert, agency_upsert
 
 from .form_documents import render_form_docx
@@ -28,6 +33,38 @@ class DemoSummary:
     procedures_created: int
     procedures_updated: int
     forms_generated: int
+    eforms_changed: int = 0
+    accounts_changed: int = 0
+
+
+# Demo sign-ins, listed in the README. These passwords exist only in the demo data.
+DEMO_PASSWORD = "DichVuCong@2015"  # noqa: S105
+DEMO_ACCOUNTS: list[dict[str, Any]] = [
+    {
+        "username": "congdan.demo",
+        "email": "congdan.demo@example.vn",
+        "kind": ApplicantKind.CITIZEN,
+        "full_name": "Trần Văn Bình",
+        "date_of_birth": datetime.date(1988, 5, 14),
+        "citizen_id": "070088001234",
+        "phone": "0912345678",
+        "address_line": "Số 25, đường Phú Riềng Đỏ",
+        "unit": "25195",
+    },
+    {
+        "username": "doanhnghiep.demo",
+        "email": "doanhnghiep.demo@example.vn",
+        "kind": ApplicantKind.BUSINESS,
+        "full_name": "Lê Thị Hồng",
+        "date_of_birth": datetime.date(1980, 9, 2),
+        "citizen_id": "070180005678",
+        "phone": "0983456789",
+        "organization_name": "Công ty TNHH Thương mại Dịch vụ Phước Long Xanh",
+        "tax_code": "3801234567",
+        "address_line": "Số 8, Quốc lộ 14",
+        "unit": "25198",
+    },
+]
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -112,4 +149,55 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         procedures_created=created,
         procedures_updated=updated,
         forms_generated=generated,
+        eforms_changed=eforms_load(data_dir / "eforms"),
+        accounts_changed=demo_accounts_load(),
     )
+
+
+def eforms_load(directory: Path) -> int:
+    """Attach the demo e-forms and open online submission; return how many changed."""
+    changed = 0
+    for path in sorted(directory.glob("*.json")):
+        definition = json.loads(path.read_text(encoding="utf-8"))
+        procedure = Procedure.objects.get(code=definition["procedure"])
+        values = {
+            "title": definition["title"],
+            "schema": definition["schema"],
+            "layout": definition["layout"],
+            "example": definition["example"],
+        }
+        current = EForm.objects.filter(procedure=procedure, case_name=definition["case"]).first()
+        if current is None or any(getattr(current, k) != v for k, v in values.items()):
+            eform_upsert(procedure=procedure, case_name=definition["case"], **values)
+            changed += 1
+        if not procedure.online_submission_enabled:
+            procedure_online_submission_set(procedure=procedure, enabled=True)
+            changed += 1
+    return changed
+
+
+def demo_accounts_load() -> int:
+    """Create the demo citizen and business accounts; return how many changed."""
+    changed = 0
+    for account in DEMO_ACCOUNTS:
+        values = dict(account)
+        username = values.pop("username")
+        email = values.pop("email")
+        unit = AdministrativeUnit.objects.get(code=values.pop("unit"))
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": email, "is_active": True}
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            changed += 1
+        profile = Profile.objects.filter(user=user).first()
+        if profile is None:
+            profile = Profile(user=user, email_verified_at=timezone.now())
+            for key, value in values.items():
+                setattr(profile, key, value)
+            profile.administrative_unit = unit
+            profile.full_clean()
+            profile.save()
+            changed += 1
+    return changed

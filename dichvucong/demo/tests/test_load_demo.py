@@ -7,8 +7,11 @@ from django.core.management import call_command
 from docx import Document
 
 from dichvucong.catalogue.models import FormTemplate, Procedure, ProcedureVersion
-from dichvucong.demo.services import demo_load
+from dichvucong.accounts.models import User
+from dichvucong.demo.services import DATA_DIR, demo_load
 from dichvucong.organizations.models import AdministrativeUnit, Agency
+
+EFORM_DIR = DATA_DIR / "eforms"
 
 
 @pytest.mark.django_db
@@ -26,10 +29,28 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing() -> None:
     assert Agency.objects.filter(tier="province", kind="department").count() >= 15
     assert Agency.objects.filter(tier="district", kind="people_committee").count() == 10
 
-    # Procedures at every tier, every one at level 2 once its forms are generated.
+    # Procedures at every tier: level 2 once their forms are generated, level 3 where the
+    # demo ships an e-form and opens online submission.
     tiers = set(ProcedureVersion.objects.values_list("tier", flat=True))
     assert tiers == {"province", "district", "commune"}
-    assert set(Procedure.objects.values_list("level", flat=True)) == {2}
+    eform_codes = sorted(p.name.removesuffix(".json") for p in EFORM_DIR.glob("*.json"))
+    assert len(eform_codes) >= 10
+    level_3 = sorted(Procedure.objects.filter(level=3).values_list("code", flat=True))
+    assert level_3 == eform_codes
+    assert set(Procedure.objects.exclude(code__in=eform_codes).values_list("level", flat=True)) == {
+        2
+    }
+    assert Procedure.objects.filter(
+        code__in=eform_codes, online_submission_enabled=True
+    ).count() == (len(eform_codes))
+
+    # The demo sign-ins of the README.
+    citizen = User.objects.get(username="congdan.demo")
+    business = User.objects.get(username="doanhnghiep.demo")
+    assert citizen.check_password("DichVuCong@2015")
+    assert business.check_password("DichVuCong@2015")
+    assert (citizen.profile.kind, citizen.profile.citizen_id) == ("citizen", "070088001234")
+    assert (business.profile.kind, business.profile.tax_code) == ("business", "3801234567")
     assert Procedure.objects.filter(
         current_version__name="Cấp giấy phép xây dựng nhà ở riêng lẻ"
     ).exists()
@@ -38,6 +59,7 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing() -> None:
     again = demo_load()
     assert (again.units_changed, again.agencies_changed) == (0, 0)
     assert (again.procedures_created, again.procedures_updated, again.forms_generated) == (0, 0, 0)
+    assert (again.eforms_changed, again.accounts_changed) == (0, 0)
     assert (
         Procedure.objects.count(),
         ProcedureVersion.objects.count(),

@@ -17,5 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {summary.units_changed} units and {summary.agencies_changed} agencies "
             f"created or changed, {summary.procedures_created} procedures created, "
-            f"{summary.procedures_updated} updated, {summary.forms_generated} form files generated."
+            f"{summary.procedures_updated} updated, {summary.forms_generated} form files "
+            f"generated, {summary.eforms_changed} e-form changes, "
+            f"{summary.accounts_changed} demo account changes."
         )
