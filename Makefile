@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 .PHONY: help install run serve test lint typecheck migrations-check schema schema-check \
-        test-sqlite test-postgres messages bench clean
+        test-sqlite test-postgres oidc-provider messages bench clean
 
 help:
 	@echo "make run    - set up, migrate, load the demo data and serve http://127.0.0.1:$(PORT)"
@@ -53,10 +53,22 @@ schema-check: install
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
-test-sqlite: install
+# The OpenID Connect provider the accounts tests start (panva/oidc-provider under Node).
+# Without npm the step says so and those tests skip, unless REQUIRE_OIDC_PROVIDER is set.
+OIDC_PROVIDER := tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund && touch node_modules/.installed; \
+	else \
+		echo "npm is missing: the OpenID Connect tests will be skipped."; \
+	fi
+
+oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
+
+test-sqlite: install oidc-provider
 	env -u DATABASE_URL $(VENV)/bin/pytest
 
-test-postgres: install
+test-postgres: install oidc-provider
 	@if $(PY) scripts/db_reachable.py "$(TEST_POSTGRES_URL)"; then \
 		DATABASE_URL="$(TEST_POSTGRES_URL)" $(VENV)/bin/pytest; \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \

@@ -115,3 +115,34 @@ class Profile(models.Model):
             parts.append(unit.full_name)
             unit = unit.parent
         return ", ".join(parts)
+
+
+class ExternalIdentity(models.Model):
+    """An account at an external OpenID Connect provider (VNeID) linked to a user.
+
+    A person is recognised by the provider's (issuer, subject) pair, never by an email
+    address, so a changed address neither splits an account nor opens another's.
+    """
+
+    issuer = models.CharField(_("nhà cung cấp định danh"), max_length=255)
+    subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    created_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("đăng nhập lần cuối lúc"))
+
+    class Meta:
+        verbose_name = _("tài khoản định danh liên kết")
+        verbose_name_plural = _("tài khoản định danh liên kết")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="accounts_external_identity_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
