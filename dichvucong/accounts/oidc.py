@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -280,8 +281,13 @@ class OIDCCallbackView(_EnabledOnly, OIDCAuthenticationCallbackView):
         try:
             response: HttpResponse = super().get(request)
         except SuspiciousOperation as exc:
-            # An unknown or replayed state: a stale tab, a double click, or an attack.
+            # An unknown or replayed state (a stale tab, a double click, an attack) or an
+            # ID token whose signature or nonce does not verify.
             logger.warning("OIDC callback refused: %s", exc)
+            return self.login_failure()
+        except requests.RequestException as exc:
+            # The provider refused the code, or did not answer within OIDC_TIMEOUT.
+            logger.warning("OIDC callback failed at the provider: %s", exc)
             return self.login_failure()
         return response
 

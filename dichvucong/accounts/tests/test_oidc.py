@@ -218,6 +218,20 @@ def test_a_wrong_state_is_refused(oidc: Provider) -> None:
     assert not ExternalIdentity.objects.exists()
 
 
+def test_a_code_the_provider_does_not_know_is_refused(oidc: Provider) -> None:
+    client = Client()
+    returned = log_in_at_provider(start_login(client), login="an", return_prefix=CALLBACK)
+    state = parse_qs(urlsplit(returned).query)["state"][0]
+
+    response = client.get(f"/oidc/callback/?{urlencode({'code': 'ma-gia', 'state': state})}")
+
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN_PATH
+    assert logged_in_user(client) is None
+    assert not User.objects.exists()
+    assert not ExternalIdentity.objects.exists()
+
+
 def test_an_account_without_the_citizen_id_is_refused(
     oidc: Provider, caplog: pytest.LogCaptureFixture
 ) -> None:
