@@ -8,6 +8,7 @@ from dichvucong.core.views import health
 
 urlpatterns = [
     path("", include("dichvucong.portal.urls")),
+    path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("thong-bao/", include("dichvucong.notifications.urls")),
     path("api/v1/", include("config.api_urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -128,6 +128,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A locked-out login gets the Vietnamese page (429) of accounts.views.lockout.
+AXES_LOCKOUT_CALLABLE = "dichvucong.accounts.views.lockout"
 
 # Sign-in with the national identity provider (VNeID, or the national portal's single
 # sign-on) over OpenID Connect, through mozilla-django-oidc and accounts/oidc.py. Off
@@ -166,7 +168,8 @@ if OIDC_ENABLED:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's check with a Vietnamese message (its catalogue lacks the 5.2 msgid).
+        "NAME": "dichvucong.accounts.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -1,6 +1,61 @@
+"""Accounts administration: users with their applicant profile inline.
+
+Officers correct an applicant's identity fields here (the applicant cannot once they
+are filled in), after checking the papers.
+"""
+
+from __future__ import annotations
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Profile, User
 
-admin.site.register(User, UserAdmin)
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["administrative_unit"]
+    readonly_fields = ["updated_at"]
+    fields = [
+        "kind",
+        "full_name",
+        "date_of_birth",
+        "citizen_id",
+        "organization_name",
+        "tax_code",
+        "phone",
+        "address_line",
+        "administrative_unit",
+        "email_verified_at",
+        "updated_at",
+    ]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [ProfileInline]
+    list_display = ["username", "email", "profile_name", "profile_kind", "is_active", "is_staff"]
+    list_filter = ["profile__kind", "is_active", "is_staff", "is_superuser", "groups"]
+    search_fields = [
+        "username",
+        "email",
+        "profile__full_name",
+        "profile__citizen_id",
+        "profile__organization_name",
+        "profile__tax_code",
+    ]
+    list_select_related = ["profile"]
+
+    @admin.display(description=_("họ và tên"), ordering="profile__full_name")
+    def profile_name(self, user: User) -> str:
+        profile = getattr(user, "profile", None)
+        return str(profile) if profile else ""
+
+    @admin.display(description=_("loại tài khoản"), ordering="profile__kind")
+    def profile_kind(self, user: User) -> str:
+        profile = getattr(user, "profile", None)
+        return profile.get_kind_display() if profile else ""
