@@ -1,0 +1,114 @@
+"""The real queue path: a Redis broker, a worker in a thread, a task sent after commit."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from celery import Celery, signals
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.db import connections, transaction
+
+from config.celery import app as project_app
+from dichvucong.notifications.models import Channel, Delivery, DeliveryStatus
+from dichvucong.notifications.services import notify
+
+from .conftest import CODE
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+TIMEOUT = 30.0
+
+
+def _redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def broker_app() -> Iterator[Celery]:
+    """A Celery app on the Redis broker, current while the test runs.
+
+    Its queue has a name of its own, so parallel test runs sharing the Redis server do
+    not take each other's tasks.
+    """
+    if not _redis_reachable():
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"Redis is unreachable at {REDIS_URL} and REQUIRE_REDIS is set")
+        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
+    queue = f"dichvucong-test-{uuid.uuid4().hex}"
+    app = Celery("dichvucong-test", set_as_current=False)
+    app.conf.update(
+        broker_url=REDIS_URL,
+        task_always_eager=False,
+        task_default_queue=queue,
+        include=["dichvucong.notifications.tasks"],
+        task_ignore_result=True,
+        worker_hijack_root_logger=False,
+        broker_connection_retry_on_startup=False,
+    )
+    try:
+        yield app
+    finally:
+        app.close()
+        # The queue, and the exchange of the same name that Celery declared for it.
+        redis.Redis.from_url(REDIS_URL).delete(
+            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
+        project_app.set_current()
+        project_app.set_default()
+
+
+def _wait_until(condition: Any, timeout: float = TIMEOUT) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_is_sent_by_a_worker_through_redis(
+    broker_app: Celery, citizen: Any, dossier_context: dict[str, str]
+) -> None:
+    finished: list[str] = []
+    done = threading.Event()
+
+    def on_task_done(sender: Any = None, **kwargs: Any) -> None:
+        # Runs in the worker's thread: give its database connections back.
+        connections.close_all()
+        finished.append(sender.name)
+        done.set()
+
+    signals.task_postrun.connect(on_task_done, weak=False)
+    try:
+        with start_worker(broker_app, pool="solo", perform_ping_check=False):
+            with transaction.atomic():
+                notification = notify(
+                    user=citizen, event="dossier_withdrawn", context=dossier_context
+                )
+                # Nothing leaves before the commit.
+                assert not done.is_set()
+            assert _wait_until(lambda: done.is_set() and len(mail.outbox) == 1)
+    finally:
+        signals.task_postrun.disconnect(on_task_done)
+
+    assert finished == ["dichvucong.notifications.tasks.delivery_send"]
+    delivery = Delivery.objects.get(notification=notification)
+    assert (delivery.channel, delivery.status, delivery.attempts) == (
+        Channel.EMAIL,
+        DeliveryStatus.SENT,
+        1,
+    )
+    assert mail.outbox[0].subject == f"Xác nhận rút hồ sơ {CODE}"
+    assert mail.outbox[0].to == ["congdan@example.vn"]
