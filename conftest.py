@@ -13,6 +13,8 @@ from dichvucong.catalogue.tests.records import make_record
 from dichvucong.organizations.models import Agency, AgencyKind, UnitKind
 from dichvucong.organizations.services import administrative_unit_upsert, agency_upsert
 
+pytest_plugins = ["dichvucong.dossiers.tests.fixtures"]
+
 
 @pytest.fixture
 def province(db: Any) -> dict[str, Agency]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from dichvucong.eforms.selectors import eform_for_case, eform_initial
 from .form_display import form_data_rows
 
 LOOKUP_LIMIT_PER_MINUTE = 30
+logger = logging.getLogger(__name__)
 
 
 def _user(request: HttpRequest) -> User:
@@ -245,8 +247,15 @@ def document_download(request: HttpRequest, dossier_pk: int, pk: int) -> FileRes
         )
     except DossierDocument.DoesNotExist:
         raise Http404(_("Không có tệp này.")) from None
+    try:
+        stream = default_storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        logger.error("Dossier file missing from storage: %s", document.file.name)
+        raise Http404(
+            _("Tệp không còn trên máy chủ; vui lòng liên hệ cơ quan tiếp nhận.")
+        ) from None
     response = FileResponse(
-        default_storage.open(document.file.name, "rb"),
+        stream,
         as_attachment=True,
         filename=document.original_name,
         content_type=CONTENT_TYPES.get(document.kind, "application/octet-stream"),  # type: ignore[call-overload]

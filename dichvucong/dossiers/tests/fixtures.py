@@ -1,4 +1,4 @@
-"""Fixtures of the dossier tests: an online procedure with its e-form, and sample files."""
+"""Shared fixtures (loaded by the root conftest): an online procedure with its e-form, files."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def online_procedure(procedures: list[ProcedureVersion]) -> Procedure:
     return procedure
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fresh_storage(settings: Any) -> None:
     """Give each test an empty in-memory storage, so stored files can be counted."""
     settings.STORAGES = {**settings.STORAGES}

@@ -19,7 +19,7 @@ from dichvucong.dossiers.models import (
 )
 from dichvucong.notifications.models import Delivery, Notification
 
-from .conftest import EXAMPLE, ID_COPY_FIELD, docx_bytes, pdf_upload
+from .fixtures import EXAMPLE, ID_COPY_FIELD, docx_bytes, pdf_upload
 
 
 def stored_files() -> list[str]:
