@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
 # The province this installation serves. The demo is Bình Phước (H10, illustrative).
 PROVINCE_CODE = env_str("DICHVUCONG_PROVINCE_CODE", "H10")
 PROVINCE_NAME = env_str("DICHVUCONG_PROVINCE_NAME", "Bình Phước")
+# The portal's public address, for links in emails and notifications.
+SITE_URL = env_str("DICHVUCONG_SITE_URL", "http://127.0.0.1:8000")
 PORTAL_NAME = env_str("DICHVUCONG_PORTAL_NAME", "Cổng Dịch vụ công tỉnh Bình Phước")
 
 # Background work (Celery). With no broker (the `make run` default) tasks run in-process,
