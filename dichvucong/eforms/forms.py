@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from dichvucong.core.models import today
+from dichvucong.organizations.models import AdministrativeUnit, Tier
 
 from . import kinds
 from .models import EForm
@@ -212,8 +213,6 @@ def _table_from_post(prop: dict[str, Any], post: QueryDict, key: str) -> list[di
 
 def _commune_groups() -> list[ChoiceGroup]:
     """Return the communes in force, grouped by their district, in code order."""
-    from dichvucong.organizations.models import AdministrativeUnit, Tier
-
     groups: dict[int | None, ChoiceGroup] = {}
     communes = (
         AdministrativeUnit.objects.valid_on()

@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 from dichvucong.core.models import today
+from dichvucong.organizations.models import AdministrativeUnit, Tier
 
 from . import kinds
 
@@ -233,8 +234,6 @@ def _check_not_future(schema: dict[str, Any], data: dict[str, Any], errors: Erro
 
 def _check_units(schema: dict[str, Any], data: dict[str, Any], errors: Errors) -> None:
     """Check that every address names an existing commune, in one query."""
-    from dichvucong.organizations.models import AdministrativeUnit, Tier
-
     wanted: dict[str, str] = {}
     for name, prop in kinds.properties_of(schema).items():
         value = data.get(name)
