@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Procedure, ProcedureCase, ProcedureVersion, RequiredDocument
@@ -41,15 +41,19 @@ def document_field(document: RequiredDocument) -> str:
 
 
 def document_requirements(*, case: ProcedureCase, eform: EForm | None) -> list[DocumentRequirement]:
-    """Return the case's documents: upload field, whether mandatory, whether the e-form fills it.
+    """Return the documents a dossier of `case` needs, with upload field and obligation.
 
-    The national data has no "mandatory" flag: a document whose name says it applies only
-    in some situations ("nếu có", "trường hợp …") is optional; a declaration or an
-    application ("Tờ khai …", "Đơn đề nghị …") is what the e-form produces when the
+    The documents of the version's unnamed case apply to every case; a named case adds
+    its own. The national data has no "mandatory" flag: a document whose name says it
+    applies only in some situations ("nếu có", "trường hợp …") is optional; a declaration
+    or an application ("Tờ khai …", "Đơn đề nghị …") is what the e-form produces when the
     procedure has one, so the applicant does not upload it.
     """
+    documents = RequiredDocument.objects.filter(case__version_id=case.version_id).filter(
+        Q(case=case) | Q(case__name="")
+    )
     requirements = []
-    for document in case.documents.all():
+    for document in documents.order_by("position", "pk"):
         name = fold(document.name)
         mandatory = not any(marker in name for marker in _OPTIONAL_MARKERS)
         filled_online = eform is not None and name.startswith(_FILLED_ONLINE_PREFIXES)
@@ -64,15 +68,31 @@ def document_requirements(*, case: ProcedureCase, eform: EForm | None) -> list[D
     return requirements
 
 
+def selectable_cases(*, version: ProcedureVersion) -> list[ProcedureCase]:
+    """Return the cases an applicant chooses from.
+
+    The unnamed case is a choice when it lists documents of its own (the general case,
+    named cases being variants of it); when it only carries time limits, the named cases
+    are the choices. A version with only the unnamed case has that one.
+    """
+    cases = list(
+        version.cases.annotate(document_count=Count("documents")).order_by("position", "pk")
+    )
+    selectable: list[ProcedureCase] = [c for c in cases if c.name or c.document_count]
+    return selectable or list(cases[:1])
+
+
 def case_for_version(*, version: ProcedureVersion, position: int | None = None) -> ProcedureCase:
-    """Return the version's case at `position`, or its first; raise DoesNotExist otherwise."""
-    cases = version.cases.order_by("position", "pk")
+    """Return the selectable case at `position`, or the first; raise DoesNotExist otherwise."""
+    cases = selectable_cases(version=version)
     if position is None:
-        case = cases.first()
-        if case is None:
+        if not cases:
             raise ProcedureCase.DoesNotExist
-        return case
-    return cases.get(position=position)
+        return cases[0]
+    for case in cases:
+        if case.position == position:
+            return case
+    raise ProcedureCase.DoesNotExist
 
 
 def receiving_agencies(*, version: ProcedureVersion) -> list[Agency]:
@@ -183,7 +203,7 @@ def dossier_public_status(*, code: str) -> PublicStatus:
     if row is None:
         raise Dossier.DoesNotExist
     return PublicStatus(
-        code=row["code"],
+        code=row["code"] or "",
         status=row["status"],
         status_display=str(DossierStatus(row["status"]).label),
         procedure_code=row["procedure__code"],

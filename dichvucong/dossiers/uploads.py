@@ -59,7 +59,7 @@ def clean_filename(name: str) -> str:
     return name[-200:]
 
 
-def _sniff_zip(stream: IO[bytes]) -> DocumentKind | None:
+def _sniff_zip(stream: IO[bytes] | UploadedFile) -> DocumentKind | None:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
@@ -100,7 +100,7 @@ def sniff(upload: UploadedFile) -> tuple[DocumentKind | None, str]:
         kind = DocumentKind.PNG
     elif head.startswith(b"PK\x03\x04"):
         upload.seek(0)
-        kind = _sniff_zip(upload.file)
+        kind = _sniff_zip(upload) if upload.file is not None else None
     upload.seek(0)
     return kind, digest.hexdigest()
 

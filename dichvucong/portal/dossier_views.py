@@ -22,7 +22,7 @@ from dichvucong.core.ratelimit import rate_limited
 from dichvucong.dossiers import selectors, services
 from dichvucong.dossiers.models import Dossier, DossierDocument
 from dichvucong.dossiers.uploads import ACCEPT_ATTRIBUTE, CONTENT_TYPES
-from dichvucong.eforms.forms import eform_bound, eform_data_from_post
+from dichvucong.eforms.forms import eform_bound, eform_data_from_post, eform_form_errors
 from dichvucong.eforms.selectors import eform_for_case, eform_initial
 
 from .form_display import form_data_rows
@@ -136,10 +136,10 @@ def _form_page(
         "procedure": procedure,
         "version": version,
         "case": case,
-        "cases": list(version.cases.all()) if dossier is None else [],
+        "cases": selectors.selectable_cases(version=version) if dossier is None else [],
         "eform": eform,
         "sections": eform_bound(eform=eform, data=data, errors=form_errors),
-        "form_level_errors": form_errors.get("", []),
+        "form_level_errors": eform_form_errors(eform=eform, errors=form_errors),
         "documents": documents,
         "agencies": agencies,
         "agency_code": agency_code,
@@ -248,7 +248,7 @@ def document_download(request: HttpRequest, dossier_pk: int, pk: int) -> FileRes
     except DossierDocument.DoesNotExist:
         raise Http404(_("Không có tệp này.")) from None
     try:
-        stream = default_storage.open(document.file.name, "rb")
+        stream = default_storage.open(str(document.file.name), "rb")
     except FileNotFoundError:
         logger.error("Dossier file missing from storage: %s", document.file.name)
         raise Http404(

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from docx import Document
 
-from dichvucong.catalogue.models import FormTemplate, Procedure, ProcedureVersion
 from dichvucong.accounts.models import User
+from dichvucong.catalogue.models import FormTemplate, Procedure, ProcedureVersion
 from dichvucong.demo.services import DATA_DIR, demo_load
 from dichvucong.organizations.models import AdministrativeUnit, Agency
 

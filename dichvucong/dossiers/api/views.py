@@ -99,9 +99,9 @@ class DossierListCreateView(generics.GenericAPIView[Dossier]):
     serializer_class = DossierListSerializer
 
     def get_queryset(self) -> QuerySet[Dossier]:
-        return selectors.dossier_list_for_applicant(applicant=self.request.user).exclude(
-            code__isnull=True
-        )
+        return selectors.dossier_list_for_applicant(
+            applicant=self.request.user  # type: ignore[arg-type]
+        ).exclude(code__isnull=True)
 
     @extend_schema(tags=["dossiers"], responses=DossierListSerializer(many=True))
     def get(self, request: Request) -> Response:

@@ -30,8 +30,9 @@ def post(client: Client, key: str | None = "k-1", **fields: Any) -> Any:
     }
     data.update(fields)
     data = {k: v for k, v in data.items() if v is not None}
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return client.post(URL, data, **headers)
+    if key is None:
+        return client.post(URL, data)
+    return client.post(URL, data, HTTP_IDEMPOTENCY_KEY=key)
 
 
 def test_eform_endpoint_describes_the_submission(online_procedure: Procedure) -> None:
@@ -138,7 +139,8 @@ def test_refusals_are_400_with_field_errors(citizen: Any, online_procedure: Proc
 
 def test_disguised_file_message_is_clear(citizen: Any, online_procedure: Procedure) -> None:
     fake = SimpleUploadedFile("hoa-don.pdf", b"MZ\x90\x00" + b"\x00" * 64)
-    response = post(token_client(citizen), **{ID_COPY_FIELD: fake})
+    files: dict[str, Any] = {ID_COPY_FIELD: fake}
+    response = post(token_client(citizen), **files)
     assert response.json()["errors"][ID_COPY_FIELD] == [
         "Tệp “hoa-don.pdf” không phải PDF, JPEG, PNG, DOCX hoặc XLSX (hệ thống kiểm tra "
         "nội dung tệp, không dựa vào tên tệp)."
@@ -147,7 +149,8 @@ def test_disguised_file_message_is_clear(citizen: Any, online_procedure: Procedu
 
 def test_oversize_file_is_refused(citizen: Any, online_procedure: Procedure, settings: Any) -> None:
     settings.DOSSIER_MAX_FILE_BYTES = 3000
-    response = post(token_client(citizen), **{ID_COPY_FIELD: pdf_upload(size=4000)})
+    files: dict[str, Any] = {ID_COPY_FIELD: pdf_upload(size=4000)}
+    response = post(token_client(citizen), **files)
     assert response.status_code == 400
     assert "vượt quá dung lượng cho phép" in response.json()["errors"][ID_COPY_FIELD][0]
     assert Dossier.objects.count() == 0
@@ -252,10 +255,31 @@ def test_lookup_is_rate_limited(submitted: str, settings: Any) -> None:
     from rest_framework.throttling import ScopedRateThrottle
 
     original = ScopedRateThrottle.THROTTLE_RATES
-    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
     try:
         client = Client()
         codes = [client.get(f"/api/v1/lookup/{submitted}/").status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
     finally:
         ScopedRateThrottle.THROTTLE_RATES = original
+
+
+def test_a_named_case_adds_its_documents_to_the_general_ones(
+    online_procedure: Procedure,
+) -> None:
+    response = Client().get("/api/v1/procedures/1.001776.000.00.00.H10/eform/", {"case": 1})
+    body = response.json()
+    assert body["case"] == {"position": 1, "name": "Trường hợp ủy quyền"}
+    assert [(d["field"], d["mandatory"]) for d in body["documents"]] == [
+        ("document_1", False),
+        ("document_2", True),
+        ("document_3", True),
+    ]
+    assert (
+        Client().get("/api/v1/procedures/1.001776.000.00.00.H10/eform/", {"case": 7}).status_code
+        == 404
+    )
+    assert (
+        Client().get("/api/v1/procedures/1.001776.000.00.00.H10/eform/", {"case": "x"}).status_code
+        == 400
+    )

@@ -68,7 +68,7 @@ def test_submit_gives_a_code_stores_files_logs_and_notifies(
     document = dossier.documents.get()
     assert document.original_name == "cccd.pdf"
     assert document.kind == "pdf"
-    assert default_storage.exists(document.file.name)
+    assert default_storage.exists(str(document.file.name))
     assert [(e.action, e.from_status, e.to_status) for e in dossier.events.all()] == [
         ("submitted", "", "receiving")
     ]
@@ -167,7 +167,7 @@ def test_real_types_are_accepted_whatever_their_name(
     result = submit(citizen, online_procedure, files={ID_COPY_FIELD: [png, docx, signed]})
     kinds = sorted(result.dossier.documents.values_list("kind", flat=True))
     assert kinds == ["docx", "png", "signed_pdf"]
-    names = sorted(d.file.name.rsplit(".", 1)[-1] for d in result.dossier.documents.all())
+    names = sorted(str(d.file.name).rsplit(".", 1)[-1] for d in result.dossier.documents.all())
     assert names == ["bin", "pdf", "pdf"]
 
 
@@ -307,7 +307,7 @@ def test_removing_a_draft_file_deletes_it_after_commit(
             remove_document_ids=[document.pk],
         )
     assert not draft.documents.exists()
-    assert not default_storage.exists(document.file.name)
+    assert not default_storage.exists(str(document.file.name))
 
 
 def test_withdraw(

@@ -177,7 +177,7 @@ def test_withdraw_from_the_page(citizen: Any, dossier: Dossier) -> None:
 
 
 def test_lookup_page(dossier: Dossier) -> None:
-    response = Client().get("/tra-cuu-ho-so/", {"ma": dossier.code})
+    response = Client().get("/tra-cuu-ho-so/", {"ma": str(dossier.code)})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Mới đăng ký" in html
@@ -196,5 +196,6 @@ def test_lookup_page_is_rate_limited(dossier: Dossier, settings: Any) -> None:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
     }
     client = Client()
-    statuses = [client.get("/tra-cuu-ho-so/", {"ma": dossier.code}).status_code for _ in range(31)]
+    query = {"ma": str(dossier.code)}
+    statuses = [client.get("/tra-cuu-ho-so/", query).status_code for _ in range(31)]
     assert statuses == [200] * 30 + [429]
