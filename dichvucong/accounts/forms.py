@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +179,15 @@ class RegistrationForm(forms.Form):
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("Hai mật khẩu đã nhập không giống nhau."))
+        if password1:
+            # Checked here too (user_register checks again), so the password's problems
+            # show with the others.
+            candidate = User(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                validate_password(password1, candidate)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error("password1", message)
         return data
 
     def add_service_errors(self, error: ValidationError) -> None:
@@ -353,12 +363,14 @@ class ProfileForm(forms.ModelForm):
         if profile.kind != ApplicantKind.BUSINESS:
             del self.fields["organization_name"]
             del self.fields["tax_code"]
-        for name in IDENTITY_FIELDS:
-            if name in self.fields and getattr(profile, name):
-                self.fields[name].disabled = True
-                self.fields[name].help_text = _(
-                    "Không tự sửa được; cần sửa, vui lòng liên hệ bộ phận một cửa."
-                )
+        self.fixed_fields = [
+            name for name in IDENTITY_FIELDS if name in self.fields and getattr(profile, name)
+        ]
+        for name in self.fixed_fields:
+            self.fields[name].disabled = True
+        if profile.administrative_unit is not None:
+            # The select's values are codes, not primary keys.
+            self.initial["administrative_unit"] = profile.administrative_unit.code
         self.fields["date_of_birth"].validators.append(_not_in_future)
         # The model's validators run here too, so every error shows at once.
         for name, validator in (

@@ -98,17 +98,19 @@ def test_register_refuses_short_and_common_passwords_and_duplicate_citizen_ids(
 ) -> None:
     short = client.post(
         "/tai-khoan/dang-ky/",
-        {
-            **registration_post,
-            "password1": "ngan-qua",
-            "password2": "ngan-qua",
-            "citizen_id": "074090001234",
-        },
+        {**registration_post, "password1": "ngan-qua", "password2": "ngan-qua", "phone": "1"},
     )
     assert short.status_code == 400
     assert short.context["form"].errors == {
         "password1": ["Mật khẩu quá ngắn: cần ít nhất 12 ký tự."],
-        "citizen_id": ["Số định danh cá nhân này đã được dùng cho một tài khoản khác."],
+        "phone": ["Số điện thoại bắt đầu bằng 0 hoặc +84, tiếp theo là 9 hoặc 10 chữ số."],
+    }
+    duplicate = client.post(
+        "/tai-khoan/dang-ky/", {**registration_post, "citizen_id": "074090001234"}
+    )
+    assert duplicate.status_code == 400
+    assert duplicate.context["form"].errors == {
+        "citizen_id": ["Số định danh cá nhân này đã được dùng cho một tài khoản khác."]
     }
     common = client.post(
         "/tai-khoan/dang-ky/",
@@ -370,6 +372,7 @@ def test_profile_update_changes_only_ones_own(
     assert form.fields["full_name"].disabled is True
     assert form.fields["date_of_birth"].disabled is False  # still empty
     assert "tax_code" not in form.fields
+    assert '<option value="25195" selected>Phường Tân Phú</option>' in page.content.decode()
 
     response = client.post(
         "/tai-khoan/ho-so/",
