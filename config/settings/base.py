@@ -218,8 +218,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "dichvucong API",
     "DESCRIPTION": (
-        "Read API of the provincial public service portal: procedures (the national "
-        "procedure database's content), agencies, fields and administrative units. "
+        "API of the provincial public service portal: procedures (the national procedure "
+        "database's content), agencies, fields and administrative units; e-forms, online "
+        "submission of dossiers (token authentication, Idempotency-Key), the caller's "
+        "dossiers and the public status lookup. "
         "Lists are paginated as {count, next, previous, results}; errors are "
         "{detail, errors}."
     ),
@@ -230,6 +232,7 @@ SPECTACULAR_SETTINGS = {
     # The documentation page's scripts are served from here, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "dichvucong.dossiers.models.DossierStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dichvucong.core.api.schema.add_error_responses",

@@ -96,7 +96,7 @@ def _required_message(field: _Field) -> str:
     if field.kind in (kinds.CHOICE, "address_unit"):
         return _("Vui lòng chọn %(title)s.") % {"title": field.title}
     if field.kind == kinds.CHECKBOX:
-        return _("Bạn phải xác nhận: %(title)s.") % {"title": field.title}
+        return _("Bạn phải xác nhận: %(title)s.") % {"title": field.title.rstrip(".")}
     if field.kind == kinds.TABLE:
         return _("Vui lòng nhập ít nhất một dòng cho %(title)s.") % {"title": field.title}
     return _("Vui lòng nhập %(title)s.") % {"title": field.title}
@@ -185,7 +185,7 @@ def _message(
             "value": value,
         }
     elif keyword == "const":
-        message = _("Bạn phải xác nhận: %(title)s.") % {"title": title}
+        message = _("Bạn phải xác nhận: %(title)s.") % {"title": str(title).rstrip(".")}
     elif keyword == "minItems":
         message = _("%(title)s phải có ít nhất %(count)s dòng.") % {"title": title, "count": value}
     elif keyword == "maxItems":
