@@ -110,3 +110,14 @@ def citizen(province: dict[str, Agency]) -> Any:
 def other_citizen(province: dict[str, Agency]) -> Any:
     """A second citizen, to check that nobody reaches another's data."""
     return make_applicant("congdan2", full_name="Trần Thị Bình", citizen_id="074190005678")
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Any:
+    """Start every test in the site's language: a request for English in an earlier test
+    leaves its translation active in the thread, which code outside requests would see."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
