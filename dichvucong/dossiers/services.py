@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dichvucong.accounts.models import User
+from dichvucong.accounts.models import Profile, User
 from dichvucong.catalogue.models import Channel, Procedure, ProcedureCase, ProcedureVersion
 from dichvucong.eforms.models import EForm
 from dichvucong.eforms.selectors import eform_for_case
@@ -127,10 +127,18 @@ def _resolve_target(
     *, applicant: User, procedure: Procedure, case_position: int | None, agency_code: str
 ) -> _Target:
     errors: dict[str, list[str]] = {}
-    if not hasattr(applicant, "profile"):
+    # One query for the profile and its unit's chain, which the default agency and the
+    # applicant's snapshot (the full address) walk, instead of one query per level.
+    profile = (
+        Profile.objects.select_related("administrative_unit__parent__parent")
+        .filter(user=applicant)
+        .first()
+    )
+    if profile is None:
         raise ValidationError(
             {"applicant": [_("Tài khoản chưa có thông tin người nộp (hồ sơ người dùng).")]}
         )
+    applicant.profile = profile
     version = procedure.current_version
     if version is None or not procedure.online_submission_enabled:
         raise ValidationError({"procedure": [_("Thủ tục này chưa tiếp nhận hồ sơ trực tuyến.")]})
