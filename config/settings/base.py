@@ -129,6 +129,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Reverse proxies in front of the application (nginx, a load balancer). With N > 0 the
+# client's address is the N-th from the right of X-Forwarded-For, for the rate limits and
+# the login lockout; with 0 (no proxy) it is the connection's address.
+NUM_PROXIES = env_int("DICHVUCONG_NUM_PROXIES", 0)
+if NUM_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 # A locked-out login gets the Vietnamese page (429) of accounts.views.lockout.
 AXES_LOCKOUT_CALLABLE = "dichvucong.accounts.views.lockout"
 
@@ -209,6 +217,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [],
+    "NUM_PROXIES": NUM_PROXIES or None,
     "DEFAULT_THROTTLE_RATES": {
         "lookup": env_str("LOOKUP_RATE", "60/min"),
         "token": env_str("TOKEN_RATE", "20/min"),
