@@ -396,10 +396,22 @@ def dossier_draft_save(
     case_position: int | None = None,
     agency_code: str = "",
     remove_document_ids: Iterable[int] = (),
+    idempotency_key: str = "",
 ) -> Dossier:
-    """Create or update the applicant's draft: incomplete form data is kept as it is."""
+    """Create or update the applicant's draft: incomplete form data is kept as it is.
+
+    A new draft may carry the key of the page it was filled on: a second post of that
+    page (a double click, a reload) updates the same draft, and once it is submitted
+    returns the submitted dossier unchanged, so one page never makes two dossiers.
+    """
     if dossier is not None and (dossier.applicant_id != applicant.pk or not dossier.is_draft):
         raise Dossier.DoesNotExist
+    key = idempotency_key.strip()[:100]
+    if dossier is None and key:
+        existing = Dossier.objects.filter(applicant=applicant, idempotency_key=key).first()
+        if existing is not None and not existing.is_draft:
+            return existing
+        dossier = existing
     _check_form_data(form_data)
     target = _resolve_target(
         applicant=applicant,
@@ -416,7 +428,7 @@ def dossier_draft_save(
         with transaction.atomic():
             created = dossier is None
             if dossier is None:
-                dossier = Dossier(applicant=applicant, procedure=procedure)
+                dossier = Dossier(applicant=applicant, procedure=procedure, idempotency_key=key)
             dossier.version = target.version
             dossier.case = target.case
             dossier.agency = target.agency
@@ -437,6 +449,13 @@ def dossier_draft_save(
                     actor=applicant,
                 )
             transaction.on_commit(lambda: _delete_files(removed_names))
+    except IntegrityError:
+        _delete_files(names)
+        # The same page posted twice at once: the other request made the draft.
+        existing = Dossier.objects.filter(applicant=applicant, idempotency_key=key).first()
+        if not key or existing is None:
+            raise
+        return existing
     except BaseException:
         _delete_files(names)
         raise

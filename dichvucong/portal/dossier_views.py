@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -95,12 +96,15 @@ def _form_page(
                 case_position=case.position,
                 agency_code=agency_code,
                 remove_document_ids=remove,
+                idempotency_key=request.POST.get("page_key", ""),
             )
         except ValidationError as exc:
             form_errors, document_errors, general = _split_errors(exc, field_names)
             if files:
                 general.append(_("Các tệp vừa chọn chưa được lưu: vui lòng chọn lại."))
         else:
+            if not draft.is_draft:  # this page was already submitted (a second click)
+                return redirect("portal:dossier-detail", code=draft.code)
             dossier = draft
             if request.POST.get("action") == "submit":
                 try:
@@ -147,6 +151,7 @@ def _form_page(
         "has_errors": status == 400,
         "dossier": dossier,
         "accept": ACCEPT_ATTRIBUTE,
+        "page_key": request.POST.get("page_key", "") or uuid.uuid4().hex,
     }
     return render(request, "portal/dossier_form.html", context, status=status)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -199,3 +200,18 @@ def test_lookup_page_is_rate_limited(dossier: Dossier, settings: Any) -> None:
     query = {"ma": str(dossier.code)}
     statuses = [client.get("/tra-cuu-ho-so/", query).status_code for _ in range(31)]
     assert statuses == [200] * 30 + [429]
+
+
+def test_the_same_page_posted_twice_makes_one_dossier(
+    citizen: Any, online_procedure: Procedure
+) -> None:
+    client = logged_in(citizen)
+    page = client.get(APPLY).content.decode()
+    key = re.search(r'name="page_key" value="([0-9a-f]{32})"', page)
+    assert key is not None
+    first = client.post(APPLY, form_post(page_key=key.group(1)))
+    second = client.post(APPLY, form_post(page_key=key.group(1)))
+    dossier = Dossier.objects.get()
+    assert first["Location"] == f"/ho-so-cua-toi/{dossier.code}/?moi=1"
+    assert second["Location"] == f"/ho-so-cua-toi/{dossier.code}/"
+    assert dossier.documents.count() == 1
