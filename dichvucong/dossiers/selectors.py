@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Procedure, ProcedureCase, ProcedureVersion, RequiredDocument
@@ -40,6 +43,54 @@ def document_field(document: RequiredDocument) -> str:
     return f"document_{document.position + 1}"
 
 
+@dataclass(frozen=True)
+class VersionFacts:
+    """What submission needs to know of a published version: it never changes."""
+
+    cases: list[ProcedureCase]
+    selectable: list[ProcedureCase]
+    agencies: list[Agency]
+    documents: list[RequiredDocument]
+
+
+# Published versions are immutable, so each process keeps their facts for a while (the
+# agencies' names may be edited: hence the time limit) instead of four queries per
+# submission. Keyed by id and publication time, which together never repeat.
+_FACTS_SECONDS = 300
+_FACTS_ENTRIES = 512
+_facts: OrderedDict[tuple[int, datetime], tuple[float, VersionFacts]] = OrderedDict()
+_facts_lock = threading.Lock()
+
+
+def version_facts(*, version: ProcedureVersion) -> VersionFacts:
+    """Return the version's cases, receiving agencies and required documents."""
+    key = (version.pk, version.published_at)
+    now = time.monotonic()
+    with _facts_lock:
+        hit = _facts.get(key)
+        if hit is not None and now - hit[0] < _FACTS_SECONDS:
+            _facts.move_to_end(key)
+            return hit[1]
+    cases: list[ProcedureCase] = list(
+        version.cases.annotate(document_count=Count("documents")).order_by("position", "pk")
+    )
+    selectable = [c for c in cases if c.name or c.document_count]  # type: ignore[attr-defined]
+    facts = VersionFacts(
+        cases=cases,
+        selectable=selectable or cases[:1],
+        agencies=list(version.agencies.select_related("administrative_unit").order_by("code")),
+        documents=list(
+            RequiredDocument.objects.filter(case__version=version).order_by("position", "pk")
+        ),
+    )
+    with _facts_lock:
+        _facts[key] = (now, facts)
+        _facts.move_to_end(key)
+        while len(_facts) > _FACTS_ENTRIES:
+            _facts.popitem(last=False)
+    return facts
+
+
 def document_requirements(*, case: ProcedureCase, eform: EForm | None) -> list[DocumentRequirement]:
     """Return the documents a dossier of `case` needs, with upload field and obligation.
 
@@ -49,11 +100,12 @@ def document_requirements(*, case: ProcedureCase, eform: EForm | None) -> list[D
     or an application ("Tờ khai …", "Đơn đề nghị …") is what the e-form produces when the
     procedure has one, so the applicant does not upload it.
     """
-    documents = RequiredDocument.objects.filter(case__version_id=case.version_id).filter(
-        Q(case=case) | Q(case__name="")
-    )
+    facts = version_facts(version=case.version)
+    general = {c.pk for c in facts.cases if not c.name}
     requirements = []
-    for document in documents.order_by("position", "pk"):
+    for document in facts.documents:
+        if document.case_id != case.pk and document.case_id not in general:
+            continue
         name = fold(document.name)
         mandatory = not any(marker in name for marker in _OPTIONAL_MARKERS)
         filled_online = eform is not None and name.startswith(_FILLED_ONLINE_PREFIXES)
@@ -75,11 +127,7 @@ def selectable_cases(*, version: ProcedureVersion) -> list[ProcedureCase]:
     named cases being variants of it); when it only carries time limits, the named cases
     are the choices. A version with only the unnamed case has that one.
     """
-    cases = list(
-        version.cases.annotate(document_count=Count("documents")).order_by("position", "pk")
-    )
-    selectable: list[ProcedureCase] = [c for c in cases if c.name or c.document_count]
-    return selectable or list(cases[:1])
+    return list(version_facts(version=version).selectable)
 
 
 def case_for_version(*, version: ProcedureVersion, position: int | None = None) -> ProcedureCase:
@@ -97,7 +145,7 @@ def case_for_version(*, version: ProcedureVersion, position: int | None = None) 
 
 def receiving_agencies(*, version: ProcedureVersion) -> list[Agency]:
     """Return the agencies that receive dossiers of this procedure version."""
-    return list(version.agencies.select_related("administrative_unit").order_by("code"))
+    return list(version_facts(version=version).agencies)
 
 
 def default_agency(*, agencies: list[Agency], applicant: User) -> Agency | None:
@@ -185,7 +233,7 @@ class PublicStatus:
 
 def dossier_public_status(*, code: str) -> PublicStatus:
     """Return the public status of a submitted dossier; raise Dossier.DoesNotExist."""
-    row = (
+    rows = (
         Dossier.objects.filter(code=code)
         .exclude(status=DossierStatus.DRAFT)
         .values(
@@ -197,9 +245,9 @@ def dossier_public_status(*, code: str) -> PublicStatus:
             "agency__name",
             "submitted_at",
             "due_at",
-        )
-        .first()
+        )[:1]  # the code is unique: no ORDER BY needed
     )
+    row = next(iter(rows), None)
     if row is None:
         raise Dossier.DoesNotExist
     return PublicStatus(

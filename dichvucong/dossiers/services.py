@@ -61,6 +61,7 @@ class IdempotencyConflict(Exception):
 class SubmissionResult:
     dossier: Dossier
     replayed: bool
+    documents: list[DossierDocument]
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,8 @@ def _replay(*, applicant: User, key: str, fingerprint: str) -> SubmissionResult 
         return None
     if existing.request_fingerprint != fingerprint:
         raise IdempotencyConflict(existing)
-    return SubmissionResult(dossier=existing, replayed=True)
+    documents = list(existing.documents.select_related("required_document"))
+    return SubmissionResult(dossier=existing, replayed=True, documents=documents)
 
 
 def dossier_submit(
@@ -332,9 +334,8 @@ def dossier_submit(
         form_data=form_data,
         checked=checked,
     )
-    replay = _replay(applicant=applicant, key=key, fingerprint=fingerprint)
-    if replay is not None:
-        return replay
+    # No look-up of the key first: a retry is rare, and the unique constraint on
+    # (applicant, key) finds it below, at no cost to every first submission.
     errors = _completeness_errors(
         target=target, form_data=form_data, present_fields={r.field for r, _c in checked}
     )
@@ -363,7 +364,7 @@ def dossier_submit(
             _snapshot_applicant(dossier, applicant)
             dossier.code = dossier_code_allocate(agency=target.agency, day=_local_day())
             dossier.save(force_insert=True)
-            DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
+            documents = DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
             DossierEvent.objects.create(
                 dossier=dossier,
                 action=DossierEvent.Action.SUBMITTED,
@@ -383,7 +384,7 @@ def dossier_submit(
     except BaseException:
         _delete_files(names)
         raise
-    return SubmissionResult(dossier=dossier, replayed=False)
+    return SubmissionResult(dossier=dossier, replayed=False, documents=documents)
 
 
 def dossier_draft_save(

@@ -60,7 +60,8 @@ def notify(*, user: User, event: str, context: Mapping[str, str], url: str = "")
     without templates.
     """
     rendered = render_event(event, context)
-    with transaction.atomic():
+    # No savepoint: a failure here fails the caller's whole change anyway.
+    with transaction.atomic(savepoint=False):
         notification = Notification(
             user=user,
             event=event,
@@ -68,7 +69,7 @@ def notify(*, user: User, event: str, context: Mapping[str, str], url: str = "")
             body=rendered.body,
             url=url or context.get("url", ""),
         )
-        notification.full_clean()
+        notification.full_clean(exclude=["user"])  # the caller holds the user: no query
         notification.save()
 
         deliveries: list[Delivery] = []
@@ -94,8 +95,8 @@ def notify(*, user: User, event: str, context: Mapping[str, str], url: str = "")
                 )
             )
         for delivery in deliveries:
-            delivery.full_clean()
-            delivery.save()
+            delivery.full_clean(exclude=["notification"])
+        for delivery in Delivery.objects.bulk_create(deliveries):
             _queue_send(delivery)
     return notification
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Dossier, DossierDocument, DossierEvent, DossierStatus
@@ -113,6 +114,19 @@ class DossierListSerializer(serializers.ModelSerializer[Dossier]):
             "submitted_at",
             "due_at",
         ]
+
+
+class DossierCreatedSerializer(DossierListSerializer):
+    """The answer to a submission, built from what the submission wrote."""
+
+    documents = serializers.SerializerMethodField()
+
+    class Meta(DossierListSerializer.Meta):
+        fields = [*DossierListSerializer.Meta.fields, "form_data", "documents"]
+
+    @extend_schema_field(DossierDocumentSerializer(many=True))
+    def get_documents(self, obj: Dossier) -> Any:
+        return DossierDocumentSerializer(self.context["documents"], many=True).data
 
 
 class DossierDetailSerializer(DossierListSerializer):

@@ -283,3 +283,13 @@ def test_a_named_case_adds_its_documents_to_the_general_ones(
         Client().get("/api/v1/procedures/1.001776.000.00.00.H10/eform/", {"case": "x"}).status_code
         == 400
     )
+
+
+def test_the_201_body_is_what_the_schema_says(citizen: Any, online_procedure: Procedure) -> None:
+    from dichvucong.dossiers.api.serializers import DossierCreatedSerializer
+
+    body = post(token_client(citizen)).json()
+    dossier = Dossier.objects.get(code=body["code"])
+    documents = list(dossier.documents.select_related("required_document"))
+    expected = DossierCreatedSerializer(dossier, context={"documents": documents}).data
+    assert body == json.loads(json.dumps(expected))
