@@ -22,11 +22,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from dichvucong.catalogue.models import Procedure, ProcedureCase
 from dichvucong.core.api.views import PublicAPIMixin
+from dichvucong.core.ratelimit import AddressRateThrottle
 from dichvucong.eforms.selectors import eform_for_case
 
 from .. import selectors, services
@@ -258,7 +258,7 @@ class DossierWithdrawView(APIView):
 class LookupView(PublicAPIMixin, APIView):
     """The public status of a dossier, by its code: no personal data (Circular 01/2018 Art. 16)."""
 
-    throttle_classes = (ScopedRateThrottle,)
+    throttle_classes = (AddressRateThrottle,)
     throttle_scope = "lookup"
 
     def get(self, request: Request, code: str) -> Response:
