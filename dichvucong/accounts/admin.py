@@ -6,11 +6,14 @@ are filled in), after checking the papers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Profile, User
+from .models import ExternalIdentity, Profile, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -35,9 +38,21 @@ class ProfileInline(admin.StackedInline):
     ]
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """Sign-ins with the national identity provider; an administrator may unlink one."""
+
+    model = ExternalIdentity
+    fields = ("issuer", "subject", "created_at", "last_login_at")
+    readonly_fields = ("issuer", "subject", "created_at", "last_login_at")
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    inlines = [ProfileInline]
+    inlines = [ProfileInline, ExternalIdentityInline]
     list_display = ["username", "email", "profile_name", "profile_kind", "is_active", "is_staff"]
     list_filter = ["profile__kind", "is_active", "is_staff", "is_superuser", "groups"]
     search_fields = [
