@@ -38,7 +38,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dj_database_url
 import psycopg
@@ -287,7 +287,7 @@ def connect(name: str) -> psycopg.Connection[Any]:
 
 def query(sql: str) -> list[tuple[Any, ...]]:
     with connect(dbname()) as connection:
-        return connection.execute(sql).fetchall()  # type: ignore[arg-type]
+        return connection.execute(cast(Any, sql)).fetchall()
 
 
 def recreate_database() -> None:
