@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+from .support import BROWSER_TEST, axe_violations, chromium_page
+
 PASSWORD = "mat-khau-thu-nghiem-12"  # the root conftest's make_applicant
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Chromium is not installed (apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="vi-VN")
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def _violations(page) -> tuple[int, str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-            "resultTypes": ["violations"],
-        },
-    )
-    return results.violations_count, results.generate_report()
+    with chromium_page(locale="vi-VN") as page:
+        yield page
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -54,14 +23,14 @@ def test_account_pages_have_no_wcag_violations(live_server, citizen, browser_pag
     page.set_viewport_size({"width": width, "height": 900})
     for path in ("/tai-khoan/dang-ky/", "/tai-khoan/dang-nhap/", "/tai-khoan/quen-mat-khau/"):
         page.goto(live_server.url + path)
-        count, report = _violations(page)
+        count, report = axe_violations(page)
         assert count == 0, f"{path}: {report}"
 
     page.goto(live_server.url + "/tai-khoan/dang-ky/")
     page.check("input[name=kind][value=business]")
     page.click("form.account-form button[type=submit]")
     assert page.locator(".error-summary").is_visible()
-    count, report = _violations(page)
+    count, report = axe_violations(page)
     assert count == 0, f"registration errors: {report}"
 
     page.goto(live_server.url + "/tai-khoan/dang-nhap/")
@@ -71,7 +40,7 @@ def test_account_pages_have_no_wcag_violations(live_server, citizen, browser_pag
     page.wait_for_url(live_server.url + "/")
     assert page.locator(".account-name").inner_text().endswith("Nguyễn Văn An")
     page.goto(live_server.url + "/tai-khoan/ho-so/")
-    count, report = _violations(page)
+    count, report = axe_violations(page)
     assert count == 0, f"profile: {report}"
 
     page.click("button.account-logout")

@@ -3,10 +3,7 @@ find the dossier by its code."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -14,45 +11,17 @@ from django.core import mail
 from dichvucong.dossiers.models import Dossier, DossierStatus
 from dichvucong.dossiers.tests.fixtures import pdf_bytes
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from .support import ARTIFACTS, BROWSER_TEST, axe_violations, chromium_page
+
 PASSWORD = "Thu-nghiem-dang-ky-2015"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Chromium is not installed (apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="vi-VN")
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def _axe_violations(page) -> tuple[int, str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-            "resultTypes": ["violations"],
-        },
-    )
-    return results.violations_count, results.generate_report()
+    with chromium_page(locale="vi-VN") as page:
+        yield page
 
 
 def test_register_fill_upload_submit_and_look_up(
@@ -98,7 +67,7 @@ def test_register_fill_upload_submit_and_look_up(
     page.wait_for_url(f"**/thu-tuc/{online_procedure.code}/nop-truc-tuyen/")
     assert page.get_by_label("Họ và tên").input_value() == "Phạm Thị Lan"
     assert page.get_by_label("Số định danh cá nhân").input_value() == "070192004321"
-    count, report = _axe_violations(page)
+    count, report = axe_violations(page)
     assert count == 0, report
 
     # Submitting without the required document is refused, with the reason on the page.

@@ -5,24 +5,13 @@ Skipped when Chromium is not installed, unless REQUIRE_BROWSER is set (CI sets i
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from dichvucong.catalogue.services import form_template_attach_file
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from .support import ARTIFACTS, BROWSER_TEST, axe_violations, chromium_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Chromium is not installed (apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_TEST
 
 # Playwright's sync API runs an event loop in this thread: every database write of a
 # test happens in a fixture requested before `browser_page`, and the server answers from
@@ -31,26 +20,9 @@ pytestmark = [
 
 @pytest.fixture
 def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(accept_downloads=True, locale="en-US")
-        page = context.new_page()
+    # English on purpose: the portal answers in Vietnamese whatever the browser asks.
+    with chromium_page(locale="en-US", accept_downloads=True) as page:
         yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture
@@ -131,16 +103,8 @@ def test_pages_have_no_wcag_a_or_aa_violations(
     live_server, procedures, browser_page, path: str, width: int
 ) -> None:
     """axe-core (bundled with axe-playwright-python) finds no WCAG 2.1 A/AA violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
     page = browser_page
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + path)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-            "resultTypes": ["violations"],
-        },
-    )
-    assert results.violations_count == 0, results.generate_report()
+    count, report = axe_violations(page)
+    assert count == 0, report
