@@ -23,16 +23,17 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import dj_database_url
+import common
 import psycopg
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+ROOT = common.ROOT
+PYTHON = common.PYTHON
+run = common.run
+wait_until_up = common.wait_until_up
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dichvucong_bench"
 )
@@ -75,44 +76,17 @@ end
 
 
 def connect(dbname: str) -> psycopg.Connection[Any]:
-    config = dj_database_url.parse(DATABASE_URL)
-    return psycopg.connect(
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        dbname=dbname,
-        autocommit=True,
-    )
+    return common.connect(DATABASE_URL, dbname)
 
 
 def recreate_database() -> None:
-    name = dj_database_url.parse(DATABASE_URL)["NAME"]
-    with connect("postgres") as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    common.recreate_database(DATABASE_URL)
 
 
 def analyze() -> None:
     """Update the planner's statistics, as autovacuum would soon after a bulk load."""
-    with connect(str(dj_database_url.parse(DATABASE_URL)["NAME"])) as connection:
+    with connect(common.database_name(DATABASE_URL)) as connection:
         connection.execute("ANALYZE")
-
-
-def run(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run(args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer at {url}")
 
 
 def load(name: str, paths: list[str], connections: str = CONNECTIONS) -> dict[str, Any]:

@@ -40,12 +40,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-import dj_database_url
+import common
 import psycopg
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+ROOT = common.ROOT
+PYTHON = common.PYTHON
+run = common.run
+wait_until_up = common.wait_until_up
 DATABASE_URL = os.environ.get(
     "BENCH_DOSSIERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dichvucong_bench_dossiers"
 )
@@ -270,19 +272,11 @@ def pdf_document(size: int = PDF_BYTES) -> bytes:
 
 
 def dbname() -> str:
-    return str(dj_database_url.parse(DATABASE_URL)["NAME"])
+    return common.database_name(DATABASE_URL)
 
 
 def connect(name: str) -> psycopg.Connection[Any]:
-    config = dj_database_url.parse(DATABASE_URL)
-    return psycopg.connect(
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        dbname=name,
-        autocommit=True,
-    )
+    return common.connect(DATABASE_URL, name)
 
 
 def query(sql: str) -> list[tuple[Any, ...]]:
@@ -291,25 +285,7 @@ def query(sql: str) -> list[tuple[Any, ...]]:
 
 
 def recreate_database() -> None:
-    with connect("postgres") as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{dbname()}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{dbname()}"')
-
-
-def run(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run(args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer at {url}")
+    common.recreate_database(DATABASE_URL)
 
 
 def lua_strings(values: list[str]) -> str:
