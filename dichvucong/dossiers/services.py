@@ -104,24 +104,57 @@ def _dossier_url(dossier: Dossier) -> str:
     return _site_url(reverse("portal:dossier-detail", kwargs={"code": dossier.code}))
 
 
-def _notify(dossier: Dossier, event: str, previous: str = "") -> None:
+# What each logged action tells the applicant (a status change without its own message
+# uses the general one).
+_NOTIFICATIONS: dict[str, str] = {
+    DossierEvent.Action.SUBMITTED: "dossier_submitted",
+    DossierEvent.Action.WITHDRAWN: "dossier_withdrawn",
+}
+
+
+def _notify_after_commit(event: DossierEvent) -> None:
+    """Queue the applicant's notification of `event` once the transaction commits.
+
+    The event row is the outbox: rendering and sending happen in the worker
+    (`tasks.dossier_event_notify`), off the applicant's request, and a broker that is
+    down at commit time loses nothing but the prompt delivery.
+    """
+    from .tasks import dossier_event_notify  # the task module imports this one
+
+    event_id = event.pk
+    transaction.on_commit(lambda: dossier_event_notify.delay(event_id), robust=True)
+
+
+def dossier_event_notify(*, event: DossierEvent) -> None:
+    """Notify the applicant of a logged event; a second call for one event does nothing."""
+    name = _NOTIFICATIONS.get(event.action)
+    if name is None:
+        if not event.from_status or event.from_status == event.to_status:
+            return
+        name = "dossier_status_changed"
+    dossier = event.dossier
     submitted = timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None
     url = _dossier_url(dossier)
-    notify(
-        user=dossier.applicant,
-        event=event,
-        url=url,
-        context={
-            "code": dossier.code or "",
-            "procedure_name": dossier.version.name,
-            "agency_name": dossier.agency.name,
-            "status_display": str(DossierStatus(dossier.status).label),
-            "previous_status_display": str(DossierStatus(previous).label) if previous else "",
-            "submitted_at": f"{submitted:%H:%M %d/%m/%Y}" if submitted else "",
-            "url": url,
-            "applicant_name": dossier.applicant_name,
-        },
-    )
+    previous = event.from_status
+    try:
+        notify(
+            user=dossier.applicant,
+            event=name,
+            url=url,
+            key=f"dossier-event:{event.pk}",
+            context={
+                "code": dossier.code or "",
+                "procedure_name": dossier.version.name,
+                "agency_name": dossier.agency.name,
+                "status_display": str(DossierStatus(event.to_status).label),
+                "previous_status_display": str(DossierStatus(previous).label) if previous else "",
+                "submitted_at": f"{submitted:%H:%M %d/%m/%Y}" if submitted else "",
+                "url": url,
+                "applicant_name": dossier.applicant_name,
+            },
+        )
+    except IntegrityError:  # another worker notified this event at the same moment
+        logger.info("Event %s was already notified", event.pk)
 
 
 def _resolve_target(
@@ -365,7 +398,7 @@ def dossier_submit(
             dossier.code = dossier_code_allocate(agency=target.agency, day=_local_day())
             dossier.save(force_insert=True)
             documents = DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
-            DossierEvent.objects.create(
+            event = DossierEvent.objects.create(
                 dossier=dossier,
                 action=DossierEvent.Action.SUBMITTED,
                 from_status="",
@@ -373,7 +406,7 @@ def dossier_submit(
                 actor=applicant,
                 created_at=now,
             )
-            _notify(dossier, "dossier_submitted")
+            _notify_after_commit(event)
     except IntegrityError:
         _delete_files(names)
         # A concurrent retry with the same key won the race: answer with its dossier.
@@ -520,7 +553,7 @@ def dossier_draft_submit(*, dossier: Dossier, applicant: User) -> Dossier:
                 "updated_at",
             ]
         )
-        DossierEvent.objects.create(
+        event = DossierEvent.objects.create(
             dossier=locked,
             action=DossierEvent.Action.SUBMITTED,
             from_status=DossierStatus.DRAFT,
@@ -528,7 +561,7 @@ def dossier_draft_submit(*, dossier: Dossier, applicant: User) -> Dossier:
             actor=applicant,
             created_at=now,
         )
-        _notify(locked, "dossier_submitted")
+        _notify_after_commit(event)
     return locked
 
 
@@ -576,7 +609,7 @@ def dossier_withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> 
         locked.status = DossierStatus.CANCELLED
         locked.withdrawn_at = now
         locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        DossierEvent.objects.create(
+        event = DossierEvent.objects.create(
             dossier=locked,
             action=DossierEvent.Action.WITHDRAWN,
             from_status=previous,
@@ -585,5 +618,5 @@ def dossier_withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> 
             comment=reason,
             created_at=now,
         )
-        _notify(locked, "dossier_withdrawn", previous=previous)
+        _notify_after_commit(event)
     return locked

@@ -26,6 +26,12 @@ class Notification(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=300)
     body = models.TextField(_("nội dung"))
     url = models.CharField(_("liên kết"), max_length=500, blank=True)
+    key = models.CharField(
+        _("khóa nguồn"),
+        max_length=100,
+        blank=True,
+        help_text=_("Nguồn của thông báo (ví dụ một sự kiện của hồ sơ): mỗi nguồn một thông báo."),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
 
@@ -35,6 +41,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "created_at"], name="notification_user_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="notification_unique_key"
+            )
         ]
 
     def __str__(self) -> str:

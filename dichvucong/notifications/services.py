@@ -48,7 +48,9 @@ def _user_phone(user: User) -> str:
         return ""
 
 
-def notify(*, user: User, event: str, context: Mapping[str, str], url: str = "") -> Notification:
+def notify(
+    *, user: User, event: str, context: Mapping[str, str], url: str = "", key: str = ""
+) -> Notification:
     """Notify `user` of `event`: in the portal, by email and by SMS where possible.
 
     Render the event's templates with `context`, create the in-app notification and one
@@ -57,8 +59,13 @@ def notify(*, user: User, event: str, context: Mapping[str, str], url: str = "")
     and queue each delivery for sending after the transaction commits, so nothing is
     sent for a change that is rolled back. `url` is the notification's link in the
     portal (the context's "url" when not given). Raise UnknownEventError for an event
-    without templates.
+    without templates. With a `key` (the notification's source), a second call for the
+    same key returns the first notification and sends nothing: safe for retried tasks.
     """
+    if key:
+        existing = Notification.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
     rendered = render_event(event, context)
     # No savepoint: a failure here fails the caller's whole change anyway.
     with transaction.atomic(savepoint=False):
@@ -68,6 +75,7 @@ def notify(*, user: User, event: str, context: Mapping[str, str], url: str = "")
             title=rendered.title,
             body=rendered.body,
             url=url or context.get("url", ""),
+            key=key,
         )
         notification.full_clean(exclude=["user"])  # the caller holds the user: no query
         notification.save()

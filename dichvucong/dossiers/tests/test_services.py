@@ -214,10 +214,10 @@ def test_unknown_upload_field_is_refused(citizen: Any, online_procedure: Procedu
 def test_a_crash_mid_submission_leaves_no_dossier_and_no_files(
     citizen: Any, online_procedure: Procedure, monkeypatch: Any
 ) -> None:
-    def crash(**kwargs: Any) -> None:
-        raise RuntimeError("mail server exploded")
+    def crash(event: Any) -> None:
+        raise RuntimeError("the last step of the transaction failed")
 
-    monkeypatch.setattr(services, "notify", crash)
+    monkeypatch.setattr(services, "_notify_after_commit", crash)
     with pytest.raises(RuntimeError):
         submit(citizen, online_procedure)
     assert Dossier.objects.count() == 0
@@ -314,7 +314,8 @@ def test_withdraw(
     citizen: Any, online_procedure: Procedure, django_capture_on_commit_callbacks: Any
 ) -> None:
     dossier = submit(citizen, online_procedure).dossier
-    withdrawn = services.dossier_withdraw(dossier=dossier, applicant=citizen, reason="Nộp nhầm")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = services.dossier_withdraw(dossier=dossier, applicant=citizen, reason="Nộp nhầm")
     assert withdrawn.status == DossierStatus.CANCELLED
     assert withdrawn.withdrawn_at is not None
     last = withdrawn.events.last()
@@ -355,3 +356,32 @@ def test_events_are_append_only(citizen: Any, online_procedure: Procedure) -> No
     event.comment = "sửa"
     with pytest.raises(ValueError, match="append-only"):
         event.save()
+
+
+def test_notification_waits_for_the_commit_and_is_sent_once(
+    citizen: Any, online_procedure: Procedure, django_capture_on_commit_callbacks: Any
+) -> None:
+    from dichvucong.dossiers.tasks import dossier_event_notify
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        dossier = submit(citizen, online_procedure).dossier
+    # Nothing is rendered or sent inside the submission's transaction.
+    assert Notification.objects.count() == 0
+    assert len(callbacks) == 1
+    callbacks[0]()
+    event = dossier.events.get()
+    dossier_event_notify(event.pk)  # a redelivered task
+    notification = Notification.objects.get()
+    assert notification.key == f"dossier-event:{event.pk}"
+    assert notification.event == "dossier_submitted"
+    assert Delivery.objects.filter(notification=notification, channel="email").count() == 1
+
+
+def test_a_draft_save_notifies_nobody(
+    citizen: Any, online_procedure: Procedure, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_draft_save(
+            applicant=citizen, procedure=online_procedure, form_data={}, files={}
+        )
+    assert Notification.objects.count() == 0

@@ -298,3 +298,19 @@ def test_retry_refuses_a_delivery_that_has_not_failed(
     email.refresh_from_db()
     assert (email.status, email.attempts) == (DeliveryStatus.SENT, 1)
     assert len(mail.outbox) == 1
+
+
+def test_notify_with_a_key_notifies_once(
+    citizen: Any, dossier_context: dict[str, str], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = notify(
+            user=citizen, event="dossier_submitted", context=dossier_context, key="nguon-1"
+        )
+        again = notify(
+            user=citizen, event="dossier_submitted", context=dossier_context, key="nguon-1"
+        )
+    assert again.pk == first.pk
+    assert Notification.objects.filter(key="nguon-1").count() == 1
+    assert Delivery.objects.filter(notification=first).count() == 2  # email and SMS
+    assert len(callbacks) == 2
