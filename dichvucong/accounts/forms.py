@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from dichvucong.core.models import today
 from dichvucong.core.validators import validate_citizen_id, validate_phone, validate_tax_code
 from dichvucong.organizations.models import AdministrativeUnit, Tier
+from dichvucong.organizations.selectors import administrative_unit_list
 
 from .models import ApplicantKind, Profile, User
 from .services import user_awaits_verification
@@ -26,10 +27,7 @@ class CommuneChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
             "queryset",
-            AdministrativeUnit.objects.valid_on()
-            .filter(tier=Tier.COMMUNE)
-            .select_related("parent")
-            .order_by("parent__code", "code"),
+            administrative_unit_list(tier=Tier.COMMUNE).order_by("parent__code", "code"),
         )
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("empty_label", _("Chọn xã, phường, thị trấn"))

@@ -58,9 +58,14 @@ def validate_unit_code(value: str) -> None:
         )
 
 
+# Shared with the e-form field kinds (eforms/kinds.py), which anchor them for JSON Schema.
+CITIZEN_ID_REGEX = r"[0-9]{12}"
+PHONE_REGEX = r"(0|\+84)[0-9]{9,10}"
+
+
 def validate_citizen_id(value: str) -> None:
     """Raise ValidationError unless `value` is a 12-digit citizen identity number (CCCD)."""
-    if not re.fullmatch(r"[0-9]{12}", value):
+    if not re.fullmatch(CITIZEN_ID_REGEX, value):
         raise ValidationError(
             _("Số định danh cá nhân (căn cước công dân) gồm đúng 12 chữ số."),
             code="invalid_citizen_id",
@@ -78,7 +83,7 @@ def validate_tax_code(value: str) -> None:
 
 def validate_phone(value: str) -> None:
     """Raise ValidationError unless `value` is a Vietnamese phone number (0… or +84…)."""
-    if not re.fullmatch(r"(0|\+84)[0-9]{9,10}", value):
+    if not re.fullmatch(PHONE_REGEX, value):
         raise ValidationError(
             _("Số điện thoại bắt đầu bằng 0 hoặc +84, tiếp theo là 9 hoặc 10 chữ số."),
             code="invalid_phone",

@@ -17,7 +17,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from dichvucong.core.models import today
-from dichvucong.organizations.models import AdministrativeUnit, Tier
+from dichvucong.organizations.models import Tier
+from dichvucong.organizations.selectors import administrative_unit_list
 
 from . import kinds
 from .models import EForm
@@ -214,12 +215,7 @@ def _table_from_post(prop: dict[str, Any], post: QueryDict, key: str) -> list[di
 def _commune_groups() -> list[ChoiceGroup]:
     """Return the communes in force, grouped by their district, in code order."""
     groups: dict[int | None, ChoiceGroup] = {}
-    communes = (
-        AdministrativeUnit.objects.valid_on()
-        .filter(tier=Tier.COMMUNE)
-        .select_related("parent")
-        .order_by("parent__code", "code")
-    )
+    communes = administrative_unit_list(tier=Tier.COMMUNE).order_by("parent__code", "code")
     for unit in communes:
         group = groups.get(unit.parent_id)
         if group is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dichvucong.core.validators import CITIZEN_ID_REGEX, PHONE_REGEX
+
 TEXT = "text"
 NUMBER = "number"
 DATE = "date"
@@ -19,8 +21,8 @@ KINDS = (TEXT, NUMBER, DATE, CHOICE, CHECKBOX, ADDRESS, CITIZEN_ID, PHONE, EMAIL
 # The kinds a table column may have: one value per cell.
 COLUMN_KINDS = (TEXT, NUMBER, DATE, CHOICE, CITIZEN_ID, PHONE, EMAIL)
 
-CITIZEN_ID_PATTERN = "^[0-9]{12}$"
-PHONE_PATTERN = "^(0|\\+84)[0-9]{9,10}$"
+CITIZEN_ID_PATTERN = f"^{CITIZEN_ID_REGEX}$"
+PHONE_PATTERN = f"^{PHONE_REGEX}$"
 UNIT_PATTERN = "^[0-9]{5}$"
 TEXT_MAX_LENGTH = 2000
 EMAIL_MAX_LENGTH = 254

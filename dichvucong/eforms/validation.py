@@ -21,7 +21,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 from dichvucong.core.models import today
-from dichvucong.organizations.models import AdministrativeUnit, Tier
+from dichvucong.organizations.models import Tier
+from dichvucong.organizations.selectors import administrative_unit_list
 
 from . import kinds
 
@@ -246,8 +247,8 @@ def _check_units(schema: dict[str, Any], data: dict[str, Any], errors: Errors) -
     if not wanted:
         return
     existing = set(
-        AdministrativeUnit.objects.valid_on()
-        .filter(code__in=set(wanted.values()), tier=Tier.COMMUNE)
+        administrative_unit_list(tier=Tier.COMMUNE)
+        .filter(code__in=set(wanted.values()))
         .values_list("code", flat=True)
     )
     for path, code in wanted.items():

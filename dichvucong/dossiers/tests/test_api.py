@@ -287,3 +287,20 @@ def test_the_201_body_is_what_the_schema_says(citizen: Any, online_procedure: Pr
     documents = list(dossier.documents.select_related("required_document"))
     expected = DossierCreatedSerializer(dossier, context={"documents": documents}).data
     assert body == json.loads(json.dumps(expected))
+
+
+def test_list_queries_do_not_grow_with_the_dossiers(
+    citizen: Any, online_procedure: Procedure
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(citizen)
+    post(client, key="k-a")
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(URL).json()["results"]) == 1
+    for key in ("k-b", "k-c", "k-d"):
+        post(client, key=key, form_data=json.dumps(dict(EXAMPLE, so_luong=2)))
+    with CaptureQueriesContext(connection) as four:
+        assert len(client.get(URL).json()["results"]) == 4
+    assert len(four) == len(one)

@@ -215,3 +215,25 @@ def test_the_same_page_posted_twice_makes_one_dossier(
     assert first["Location"] == f"/ho-so-cua-toi/{dossier.code}/?moi=1"
     assert second["Location"] == f"/ho-so-cua-toi/{dossier.code}/"
     assert dossier.documents.count() == 1
+
+
+def test_my_dossiers_queries_do_not_grow(
+    citizen: Any, online_procedure: Procedure, fresh_storage: None
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in(citizen)
+    services.dossier_draft_save(
+        applicant=citizen, procedure=online_procedure, form_data={}, files={}
+    )
+    with CaptureQueriesContext(connection) as one:
+        client.get("/ho-so-cua-toi/")
+    for _ in range(3):
+        services.dossier_draft_save(
+            applicant=citizen, procedure=online_procedure, form_data={}, files={}
+        )
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/ho-so-cua-toi/").content.decode()
+    assert page.count("Bản nháp — tiếp tục") == 4
+    assert len(four) == len(one)
