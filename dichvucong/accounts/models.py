@@ -1,7 +1,8 @@
 """Accounts: the project's own user model and the applicant's profile.
 
-Officers' memberships and roles arrive with the one-stop issue. A profile holds what an
-applicant provides once and every e-form is prefilled from ("provide once").
+A profile holds what an applicant provides once and every e-form is prefilled from
+("provide once"). An officer is a user with memberships: one row per agency and role,
+optionally narrowed to a unit inside the agency (its one-stop unit, a specialised office).
 """
 
 from __future__ import annotations
@@ -146,3 +147,65 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject}"
+
+
+class Role(models.TextChoices):
+    """What an officer may do at an agency (Decree 61/2018 Art. 17-21)."""
+
+    RECEPTION = "reception", _("Tiếp nhận và trả kết quả")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    UNIT_HEAD = "unit_head", _("Lãnh đạo phòng chuyên môn")
+    APPROVER = "approver", _("Lãnh đạo phê duyệt")
+    AGENCY_ADMIN = "agency_admin", _("Quản trị đơn vị")
+    SUPERVISOR = "supervisor", _("Giám sát")
+
+
+class Membership(models.Model):
+    """An officer's role at an agency.
+
+    Every back-office read and action is scoped by these rows: an officer sees the
+    dossiers of the agencies they are a member of, and acts only in their roles there. A
+    supervisor reads every agency's dossiers and acts on none.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("đơn vị trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unit_memberships",
+        help_text=_("Bộ phận một cửa hoặc phòng chuyên môn của cơ quan, nếu có."),
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vai trò cán bộ")
+        verbose_name_plural = _("vai trò cán bộ")
+        ordering = ["agency", "user", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="accounts_membership_unique_role"
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "role"], name="membership_agency_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} - {self.agency}"
+
+    def clean(self) -> None:
+        if self.unit_id is not None and self.unit.parent_id != self.agency_id:
+            raise ValidationError({"unit": _("Đơn vị phải trực thuộc cơ quan đã chọn.")})
