@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("dichvucong.portal.urls")),
     path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("thong-bao/", include("dichvucong.notifications.urls")),
+    path("mot-cua/", include("dichvucong.backoffice.urls")),
     path("api/v1/", include("config.api_urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

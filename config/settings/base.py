@@ -37,10 +37,16 @@ INSTALLED_APPS = [
     "dichvucong.catalogue",
     "dichvucong.notifications",
     "dichvucong.eforms",
+    "dichvucong.workflows",
     "dichvucong.dossiers",
+    "dichvucong.documents",
+    "dichvucong.feedback",
     "dichvucong.portal",
+    "dichvucong.backoffice",
     "dichvucong.demo",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once the officer has passed the second factor (TOTP).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "dichvucong.documents"
+    verbose_name = _("Văn bản, biểu mẫu PDF")
