@@ -322,6 +322,15 @@ if env_str("AWS_STORAGE_BUCKET_NAME", ""):
         },
     }
 
+# The one-stop office's working time (Asia/Ho_Chi_Minh): sessions of the working day, and
+# the hour after which a dossier received is transferred the next working day (Decree
+# 61/2018 Art. 19). Deadlines are counted in this time (dichvucong.core.workdays).
+OFFICE_HOURS = env_str("DICHVUCONG_OFFICE_HOURS", "07:00-11:30,13:30-17:00")
+RECEPTION_CUTOFF = env_str("DICHVUCONG_RECEPTION_CUTOFF", "15:00")
+
+# Officers' second factor (TOTP, django-otp): the issuer name authenticator apps show.
+OTP_TOTP_ISSUER = env_str("DICHVUCONG_OTP_ISSUER", "Một cửa điện tử")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
