@@ -50,3 +50,34 @@ class ValidityPeriod(models.Model):
         return (self.valid_from is None or self.valid_from <= date) and (
             self.valid_to is None or date <= self.valid_to
         )
+
+
+class CalendarDayKind(models.TextChoices):
+    WORKING = "working", _("Ngày làm việc (làm bù)")
+    DAY_OFF = "day_off", _("Ngày nghỉ (nghỉ bù, nghỉ thêm)")
+
+
+class CalendarDay(models.Model):
+    """An administrator's correction of the working-day calendar for one day.
+
+    Public holidays come from the `holidays` package; each year the Prime Minister also
+    moves days (a Saturday worked so that a weekday next to a holiday is off) or grants
+    extra days off. An override wins over the computed calendar both ways. Write it
+    through `calendar_day_set` / `calendar_day_delete`, which invalidate the cached
+    calendar (`dichvucong.core.workdays`).
+    """
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(
+        _("tên"), max_length=200, help_text=_("Ví dụ: Nghỉ bù Quốc khánh, Làm bù ngày 02/01.")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("ngày điều chỉnh lịch làm việc")
+        verbose_name_plural = _("ngày điều chỉnh lịch làm việc")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"

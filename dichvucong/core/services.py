@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
+
+from .models import CalendarDay
+from .workdays import calendar_changed
 
 M = TypeVar("M", bound=models.Model)
 
@@ -31,3 +35,28 @@ def model_upsert(
     instance.full_clean()
     instance.save()  # the whole row: clean() may derive other fields from these
     return instance, True
+
+
+def calendar_day_set(*, day: datetime.date, kind: str, name: str) -> CalendarDay:
+    """Create or change the administrator's override of the working-day calendar for `day`.
+
+    `kind` is a `CalendarDayKind` value: `working` for a weekend day or holiday worked
+    (làm bù), `day_off` for a weekday off (nghỉ bù, nghỉ thêm). Raise ValidationError
+    for an unknown kind or an empty name; deadlines computed afterwards follow the new
+    calendar.
+    """
+    with transaction.atomic():
+        calendar_day, changed = model_upsert(
+            CalendarDay, lookup={"day": day}, values={"kind": kind, "name": name.strip()}
+        )
+        if changed:
+            calendar_changed()
+    return calendar_day
+
+
+def calendar_day_delete(*, day: datetime.date) -> None:
+    """Remove the override for `day`, if any: the day follows the computed calendar again."""
+    with transaction.atomic():
+        deleted, _ = CalendarDay.objects.filter(day=day).delete()
+        if deleted:
+            calendar_changed()
