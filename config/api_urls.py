@@ -6,6 +6,7 @@ from dichvucong.accounts.api import views as accounts
 from dichvucong.catalogue.api import views as catalogue
 from dichvucong.core.cache import cache_public_json
 from dichvucong.dossiers.api import views as dossiers
+from dichvucong.feedback.api import views as feedback
 from dichvucong.organizations.api import views as organizations
 
 app_name = "api"
@@ -50,6 +51,11 @@ urlpatterns = [
         "dossiers/<str:code>/withdraw/",
         dossiers.DossierWithdrawView.as_view(),
         name="dossier-withdraw",
+    ),
+    path(
+        "dossiers/<str:code>/rating/",
+        feedback.DossierRatingView.as_view(),
+        name="dossier-rating",
     ),
     path("lookup/<str:code>/", dossiers.LookupView.as_view(), name="lookup"),
 ]
