@@ -207,5 +207,5 @@ class Membership(models.Model):
         return f"{self.user} - {self.get_role_display()} - {self.agency}"
 
     def clean(self) -> None:
-        if self.unit_id is not None and self.unit.parent_id != self.agency_id:
+        if self.unit is not None and self.unit.parent_id != self.agency_id:
             raise ValidationError({"unit": _("Đơn vị phải trực thuộc cơ quan đã chọn.")})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.catalogue.models import Channel
+from dichvucong.core.workdays import Timeliness
 
 
 class DossierStatus(models.TextChoices):
@@ -43,11 +44,23 @@ class Dossier(models.Model):
     code = models.CharField(
         _("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True, editable=False
     )
+    # Empty for a paper dossier taken at the counter from someone without an account.
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người nộp"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ nhập hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Cán bộ một cửa đã nhập hồ sơ giấy hoặc nộp trực tuyến thay công dân."),
     )
     procedure = models.ForeignKey(
         "catalogue.Procedure",
@@ -106,6 +119,60 @@ class Dossier(models.Model):
         help_text=_("Ghi trên giấy tiếp nhận khi cơ quan tiếp nhận hồ sơ."),
     )
     withdrawn_at = models.DateTimeField(_("rút lúc"), null=True, blank=True)
+    copies = models.PositiveSmallIntegerField(_("số lượng hồ sơ (bộ)"), default=1)
+
+    # Where the dossier is in its workflow, and who holds it.
+    workflow = models.ForeignKey(
+        "workflows.Workflow",
+        verbose_name=_("quy trình"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    state = models.ForeignKey(
+        "workflows.WorkflowState",
+        verbose_name=_("bước xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    state_entered_at = models.DateTimeField(_("vào bước lúc"), null=True, blank=True)
+    state_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chuyên viên xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    # Deadlines (Decree 61/2018 Art. 19): counted in working time from acceptance,
+    # restarted after more documents, moved once by an apology (Form 04).
+    accepted_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("dừng tính thời hạn lúc"), null=True, blank=True)
+    original_due_at = models.DateTimeField(
+        _("hẹn trả ban đầu"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày hẹn trước khi cơ quan xin lỗi và hẹn lại (Mẫu 04)."),
+    )
+    result_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
+    handed_back_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    timeliness = models.CharField(
+        _("kết quả đúng hạn"), max_length=10, choices=Timeliness.choices, blank=True
+    )
+    overdue_at = models.DateTimeField(
+        _("ghi nhận quá hạn lúc"),
+        null=True,
+        blank=True,
+        help_text=_("Do tác vụ nhắc hạn ghi khi hồ sơ chưa xong mà đã quá hạn."),
+    )
+    reminded_at = models.DateTimeField(_("nhắc hạn lúc"), null=True, blank=True)
+    # The agency's yearly register (Form 06): continuous numbering from 1 each year.
+    register_year = models.PositiveSmallIntegerField(_("năm vào sổ"), null=True, blank=True)
+    register_number = models.PositiveIntegerField(_("số thứ tự trong sổ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -114,6 +181,11 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
             models.Index(fields=["agency", "status"], name="dossier_agency_status"),
+            models.Index(fields=["agency", "state", "due_at"], name="dossier_agency_state_due"),
+            models.Index(fields=["assignee", "state"], name="dossier_assignee_state"),
+            models.Index(
+                fields=["agency", "register_year", "register_number"], name="dossier_register"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -125,6 +197,11 @@ class Dossier(models.Model):
                 condition=models.Q(status="draft", code__isnull=True)
                 | (~models.Q(status="draft") & models.Q(code__isnull=False)),
                 name="dossier_code_iff_submitted",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "register_year", "register_number"],
+                condition=models.Q(register_number__isnull=False),
+                name="dossier_unique_register_number",
             ),
         ]
 
@@ -210,6 +287,19 @@ class DossierEvent(models.Model):
     )
     comment = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    # For a workflow action: its name then, the steps left and entered, the officer's
+    # role, and whether the step left was finished early, on time or late (Form 05).
+    action_name = models.CharField(_("tên thao tác"), max_length=255, blank=True)
+    from_state = models.CharField(_("từ bước"), max_length=60, blank=True)
+    to_state = models.CharField(_("sang bước"), max_length=60, blank=True)
+    actor_role = models.CharField(_("vai trò người thực hiện"), max_length=20, blank=True)
+    step_started_at = models.DateTimeField(_("bước bắt đầu lúc"), null=True, blank=True)
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    step_timeliness = models.CharField(
+        _("tiến độ của bước"), max_length=10, choices=Timeliness.choices, blank=True
+    )
+    # What the action set: the assignee, the new due date, the missing documents, etc.
+    data = models.JSONField(_("dữ liệu thao tác"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("nhật ký hồ sơ")
@@ -226,10 +316,60 @@ class DossierEvent(models.Model):
 
     @property
     def action_display(self) -> str:
+        if self.action_name:
+            return self.action_name
         try:
             return str(self.Action(self.action).label)
         except ValueError:
             return self.action
+
+
+def attachment_upload_to(instance: EventAttachment | None, filename: str) -> str:
+    """Store under an unguessable name; the original name is kept in the row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"dossier-actions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class EventAttachment(models.Model):
+    """A file an officer attached to an action (a draft result, a minute, a scan)."""
+
+    event = models.ForeignKey(
+        DossierEvent,
+        verbose_name=_("thao tác"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("tệp"), upload_to=attachment_upload_to, max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    kind = models.CharField(_("loại tệp"), max_length=12, choices=DocumentKind.choices)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm thao tác")
+        verbose_name_plural = _("tệp đính kèm thao tác")
+        ordering = ["event", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RegisterSequence(models.Model):
+    """The last number an agency wrote in its yearly dossier register (Form 06)."""
+
+    agency = models.ForeignKey("organizations.Agency", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số thứ tự sổ theo dõi")
+        verbose_name_plural = _("số thứ tự sổ theo dõi")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="register_sequence_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}: {self.last}"
 
 
 class DossierSequence(models.Model):

@@ -33,6 +33,13 @@ from dichvucong.notifications.services import notify
 from dichvucong.organizations.models import Agency
 
 from . import selectors
+from .actions import (
+    ActionForbidden,
+    ActionNotAllowed,
+    ActionRequest,
+    dossier_action_execute,
+    dossier_enter_workflow,
+)
 from .models import (
     Dossier,
     DossierDocument,
@@ -44,6 +51,8 @@ from .models import (
 from .uploads import CheckedFile, check_total, check_upload
 
 logger = logging.getLogger(__name__)
+
+WITHDRAW_ACTION = "withdraw"
 
 FORM_DATA_MAX_BYTES = 256 * 1024
 Files = Mapping[str, Sequence[UploadedFile]]
@@ -109,6 +118,7 @@ def _dossier_url(dossier: Dossier) -> str:
 _NOTIFICATIONS: dict[str, str] = {
     DossierEvent.Action.SUBMITTED: "dossier_submitted",
     DossierEvent.Action.WITHDRAWN: "dossier_withdrawn",
+    WITHDRAW_ACTION: "dossier_withdrawn",
 }
 
 
@@ -133,6 +143,8 @@ def dossier_event_notify(*, event: DossierEvent) -> None:
             return
         name = "dossier_status_changed"
     dossier = event.dossier
+    if dossier.applicant is None:
+        return  # a paper dossier from someone without an account: the receipt is on paper
     submitted = timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None
     url = _dossier_url(dossier)
     previous = event.from_status
@@ -395,6 +407,7 @@ def dossier_submit(
                 submitted_at=now,
             )
             _snapshot_applicant(dossier, applicant)
+            dossier_enter_workflow(dossier=dossier, now=now)
             dossier.code = dossier_code_allocate(agency=target.agency, day=_local_day())
             dossier.save(force_insert=True)
             documents = DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
@@ -402,7 +415,8 @@ def dossier_submit(
                 dossier=dossier,
                 action=DossierEvent.Action.SUBMITTED,
                 from_status="",
-                to_status=DossierStatus.RECEIVING,
+                to_status=dossier.status,
+                to_state=dossier.state.code if dossier.state else "",
                 actor=applicant,
                 created_at=now,
             )
@@ -538,12 +552,16 @@ def dossier_draft_submit(*, dossier: Dossier, applicant: User) -> Dossier:
         now = timezone.now()
         _snapshot_applicant(locked, applicant)
         locked.code = dossier_code_allocate(agency=locked.agency, day=_local_day())
-        locked.status = DossierStatus.RECEIVING
+        dossier_enter_workflow(dossier=locked, now=now)
         locked.submitted_at = now
         locked.save(
             update_fields=[
                 "code",
                 "status",
+                "workflow",
+                "state",
+                "state_entered_at",
+                "state_due_at",
                 "submitted_at",
                 "applicant_name",
                 "applicant_id_number",
@@ -557,7 +575,8 @@ def dossier_draft_submit(*, dossier: Dossier, applicant: User) -> Dossier:
             dossier=locked,
             action=DossierEvent.Action.SUBMITTED,
             from_status=DossierStatus.DRAFT,
-            to_status=DossierStatus.RECEIVING,
+            to_status=locked.status,
+            to_state=locked.state.code if locked.state else "",
             actor=applicant,
             created_at=now,
         )
@@ -577,7 +596,7 @@ def dossier_draft_delete(*, dossier: Dossier, applicant: User) -> None:
 
 
 def dossier_withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> Dossier:
-    """Withdraw a dossier the agency has not accepted yet (status `receiving`).
+    """Withdraw a dossier the agency has not accepted yet, through its workflow's action.
 
     Withdrawing a dossier already withdrawn returns it unchanged.
     """
@@ -587,12 +606,18 @@ def dossier_withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> 
     with transaction.atomic():
         locked = (
             Dossier.objects.select_for_update(of=("self",))
-            .select_related("version", "agency", "applicant")
+            .select_related("state")
             .get(pk=dossier.pk, applicant=applicant)
         )
         if locked.status == DossierStatus.CANCELLED:
             return locked
-        if not locked.can_withdraw:
+        try:
+            dossier_action_execute(
+                dossier=locked,
+                actor=applicant,
+                request=ActionRequest(action=WITHDRAW_ACTION, comment=reason),
+            )
+        except (ActionNotAllowed, ActionForbidden):
             raise ValidationError(
                 {
                     "status": [
@@ -603,20 +628,6 @@ def dossier_withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> 
                         % {"status": locked.get_status_display()}
                     ]
                 }
-            )
-        previous = locked.status
-        now = timezone.now()
-        locked.status = DossierStatus.CANCELLED
-        locked.withdrawn_at = now
-        locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        event = DossierEvent.objects.create(
-            dossier=locked,
-            action=DossierEvent.Action.WITHDRAWN,
-            from_status=previous,
-            to_status=DossierStatus.CANCELLED,
-            actor=applicant,
-            comment=reason,
-            created_at=now,
-        )
-        _notify_after_commit(event)
+            ) from None
+    locked.refresh_from_db()
     return locked

@@ -101,3 +101,50 @@ def online_procedure(procedures: list[ProcedureVersion]) -> Procedure:
 def fresh_storage(settings: Any) -> None:
     """Give each test an empty in-memory storage, so stored files can be counted."""
     settings.STORAGES = {**settings.STORAGES}
+
+
+def default_state(code: str) -> Any:
+    """Return a state of the default workflow (tests place dossiers there directly)."""
+    from dichvucong.workflows.models import WorkflowState
+
+    return WorkflowState.objects.get(workflow__is_default=True, code=code)
+
+
+def make_officer(username: str, agency: Any, *roles: str, unit: Any = None) -> Any:
+    """Create an officer with `roles` at `agency` (one membership row per role)."""
+    from dichvucong.accounts.models import Membership, User
+
+    user = User.objects.create_user(
+        username=username,
+        password="Mot-cua-2015!",
+        email=f"{username}@binhphuoc.gov.vn",
+        first_name=username.split(".")[0].title(),
+        last_name="Nguyễn",
+    )
+    for role in roles:
+        Membership.objects.create(user=user, agency=agency, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def officers(province: dict[str, Any]) -> dict[str, Any]:
+    """Officers of Sở Tư pháp (where the online procedure is received), and outsiders."""
+    justice = province["000.00.01.H10"]
+    return {
+        "reception": make_officer(
+            "tiepnhan.stp", justice, "reception", unit=province["001.00.01.H10"]
+        ),
+        "specialist": make_officer("chuyenvien.stp", justice, "specialist"),
+        "specialist2": make_officer("chuyenvien2.stp", justice, "specialist"),
+        "head": make_officer("truongphong.stp", justice, "unit_head"),
+        "approver": make_officer("giamdoc.stp", justice, "approver"),
+        "outsider": make_officer(
+            "canbo.sxd",
+            province["000.00.03.H10"],
+            "reception",
+            "specialist",
+            "unit_head",
+            "approver",
+        ),
+        "supervisor": make_officer("giamsat.stttt", province["000.00.00.H10"], "supervisor"),
+    }

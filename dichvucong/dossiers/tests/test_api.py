@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from dichvucong.catalogue.models import Procedure
 from dichvucong.dossiers.models import Dossier, DossierStatus
+from dichvucong.dossiers.tests.fixtures import default_state
 
 from .fixtures import EXAMPLE, ID_COPY_FIELD, pdf_upload
 
@@ -197,11 +198,13 @@ def test_withdraw_through_the_api(citizen: Any, submitted: str) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "cancelled"
-    assert [e["action"] for e in body["events"]] == ["submitted", "withdrawn"]
+    assert [e["action"] for e in body["events"]] == ["submitted", "withdraw"]
 
 
 def test_withdraw_refused_after_acceptance(citizen: Any, submitted: str) -> None:
-    Dossier.objects.filter(code=submitted).update(status=DossierStatus.NEW)
+    Dossier.objects.filter(code=submitted).update(
+        status=DossierStatus.NEW, state=default_state("assigning")
+    )
     response = token_client(citizen).post(f"{URL}{submitted}/withdraw/")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["status"]

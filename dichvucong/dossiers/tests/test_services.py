@@ -17,6 +17,7 @@ from dichvucong.dossiers.models import (
     DossierSequence,
     DossierStatus,
 )
+from dichvucong.dossiers.tests.fixtures import default_state
 from dichvucong.notifications.models import Delivery, Notification
 
 from .fixtures import EXAMPLE, ID_COPY_FIELD, docx_bytes, pdf_upload
@@ -320,12 +321,15 @@ def test_withdraw(
     assert withdrawn.withdrawn_at is not None
     last = withdrawn.events.last()
     assert last is not None
-    assert (last.action, last.from_status, last.to_status, last.comment) == (
-        "withdrawn",
-        "receiving",
-        "cancelled",
-        "Nộp nhầm",
-    )
+    assert (
+        last.action,
+        last.from_status,
+        last.to_status,
+        last.from_state,
+        last.to_state,
+        last.comment,
+    ) == ("withdraw", "receiving", "cancelled", "submitted", "withdrawn", "Nộp nhầm")
+    assert withdrawn.state is not None and withdrawn.state.code == "withdrawn"
     assert Notification.objects.filter(user=citizen, event="dossier_withdrawn").count() == 1
     # Again: unchanged, no second event.
     services.dossier_withdraw(dossier=dossier, applicant=citizen)
@@ -334,7 +338,9 @@ def test_withdraw(
 
 def test_withdraw_refused_once_accepted(citizen: Any, online_procedure: Procedure) -> None:
     dossier = submit(citizen, online_procedure).dossier
-    Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.NEW)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=DossierStatus.NEW, state=default_state("assigning")
+    )
     with pytest.raises(ValidationError):
         services.dossier_withdraw(dossier=dossier, applicant=citizen)
     dossier.refresh_from_db()

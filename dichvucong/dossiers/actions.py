@@ -1,0 +1,553 @@
+"""The workflow engine: one service executes any action of any workflow on a dossier.
+
+`dossier_action_execute` locks the dossier, checks that the action leaves the state the
+dossier is in (409 otherwise) and that the actor holds one of its roles at the dossier's
+agency, or is its applicant (403 otherwise), applies the action's effect on deadlines
+and the register, moves the dossier, writes the event row (with the step's timeliness,
+for the control sheet, Form 05) and queues notifications after commit. Two concurrent
+actions on one dossier queue on the row lock: the second finds the state changed and
+is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dichvucong.accounts.models import Membership, Role, User
+from dichvucong.catalogue.models import ProcessingTime
+from dichvucong.core import workdays
+from dichvucong.workflows.models import APPLICANT, Effect, WorkflowAction, WorkflowState
+
+from .models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierStatus,
+    EventAttachment,
+    RegisterSequence,
+    attachment_upload_to,
+)
+from .uploads import CheckedFile, check_total, check_upload
+
+logger = logging.getLogger(__name__)
+
+COMMENT_MAX = 4000
+ITEMS_MAX = 30
+
+
+class ActionNotAllowed(Exception):
+    """The action cannot be taken from the dossier's current state (HTTP 409)."""
+
+
+class ActionForbidden(Exception):
+    """The actor holds none of the roles the action needs here (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """One entry of a request for more documents (Form 02): what, and why."""
+
+    document: str
+    reason: str = ""
+
+
+@dataclass
+class ActionRequest:
+    """What an actor asks: the action's code and what that action needs."""
+
+    action: str
+    comment: str = ""
+    assignee: User | None = None
+    new_due_at: datetime | None = None
+    items: Sequence[MissingItem] = ()
+    attachments: Sequence[UploadedFile] = ()
+    # The applicant's new documents when answering a request: upload field -> files.
+    documents: Mapping[str, Sequence[UploadedFile]] = field(default_factory=dict)
+
+
+def actor_roles(*, dossier: Dossier, user: User) -> set[str]:
+    """Return the roles `user` acts in on `dossier`: officer roles there, or applicant."""
+    roles: set[str] = set()
+    if user.is_authenticated and dossier.applicant_id == user.pk:
+        roles.add(APPLICANT)
+    if user.is_authenticated:
+        roles.update(
+            Membership.objects.filter(user=user, agency_id=dossier.agency_id)
+            .exclude(role=Role.SUPERVISOR)
+            .values_list("role", flat=True)
+        )
+    return roles
+
+
+def _may_take(action: WorkflowAction, *, roles: set[str], dossier: Dossier, user: User) -> bool:
+    allowed = roles & set(action.roles)
+    if not allowed:
+        return False
+    state = action.from_state
+    # In a state reserved to the assignee, a specialist acts only on their own dossiers.
+    only_as_specialist = allowed <= {Role.SPECIALIST}
+    return not (state.assignee_only and only_as_specialist and dossier.assignee_id != user.pk)
+
+
+def available_actions(*, dossier: Dossier, user: User) -> list[WorkflowAction]:
+    """Return the actions `user` may take on `dossier` now, in the workflow's order."""
+    if dossier.state_id is None:
+        return []
+    roles = actor_roles(dossier=dossier, user=user)
+    if not roles:
+        return []
+    actions = (
+        WorkflowAction.objects.filter(from_state_id=dossier.state_id)
+        .select_related("from_state", "to_state")
+        .order_by("position", "pk")
+    )
+    return [a for a in actions if _may_take(a, roles=roles, dossier=dossier, user=user)]
+
+
+def _role_used(action: WorkflowAction, roles: set[str]) -> str:
+    for role in action.roles:
+        if role in roles:
+            return role
+    return ""
+
+
+def dossier_time_limit(*, dossier: Dossier) -> ProcessingTime | None:
+    """Return the case's time limit for the dossier's channel (or any channel)."""
+    limits = [
+        limit
+        for limit in ProcessingTime.objects.filter(case_id=dossier.case_id).order_by("position")
+        if limit.duration is not None and limit.duration > 0
+    ]
+    for limit in limits:
+        if limit.channel == dossier.channel:
+            return limit
+    return limits[0] if limits else None
+
+
+def _due_from(*, dossier: Dossier, start: datetime) -> datetime | None:
+    limit = dossier_time_limit(dossier=dossier)
+    if limit is None or limit.duration is None:
+        return None
+    return workdays.due_at_compute(start=start, amount=limit.duration, unit=limit.unit)
+
+
+def _state_due(*, state: WorkflowState, dossier: Dossier, now: datetime) -> datetime | None:
+    if state.status == DossierStatus.WAITING:
+        return None  # the clock is stopped while the applicant completes the dossier
+    if state.time_limit is not None:
+        return workdays.due_at_compute(
+            start=now, amount=Decimal(state.time_limit), unit=state.time_limit_unit
+        )
+    return dossier.due_at
+
+
+def register_number_allocate(*, agency_id: int, year: int) -> int:
+    """Take the agency's next number in the year's register (gap-free, like the code)."""
+    table = RegisterSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, year) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [agency_id, year],
+        )
+        (number,) = cursor.fetchone()
+    return int(number)
+
+
+def _clean_comment(request: ActionRequest, action: WorkflowAction) -> str:
+    comment = request.comment.strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValidationError({"comment": [_("Ý kiến tối đa %(n)d ký tự.") % {"n": COMMENT_MAX}]})
+    if action.comment_required and not comment:
+        raise ValidationError(
+            {"comment": [_("Thao tác “%(action)s” cần ghi ý kiến.") % {"action": action.name}]}
+        )
+    return comment
+
+
+def _check_attachments(request: ActionRequest, action: WorkflowAction) -> list[CheckedFile]:
+    errors: list[str] = []
+    checked: list[CheckedFile] = []
+    for upload in request.attachments:
+        try:
+            checked.append(check_upload(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    if action.document_required and not checked:
+        raise ValidationError(
+            {
+                "attachments": [
+                    _("Thao tác “%(action)s” cần đính kèm văn bản.") % {"action": action.name}
+                ]
+            }
+        )
+    check_total(c.size for c in checked)
+    return checked
+
+
+def _store_files(checked: Sequence[CheckedFile], upload_to: Any) -> list[str]:
+    names: list[str] = []
+    try:
+        for item in checked:
+            item.upload.seek(0)
+            names.append(default_storage.save(upload_to(None, item.original_name), item.upload))
+    except BaseException:
+        _delete(names)
+        raise
+    return names
+
+
+def _delete(names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # the original error matters more
+            logger.exception("Could not delete stored file %s", name)
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("state", "agency", "version", "case", "applicant")
+        .get(pk=dossier.pk)
+    )
+
+
+def _find_action(locked: Dossier, code: str) -> WorkflowAction:
+    if locked.state_id is None:
+        raise ActionNotAllowed(_("Hồ sơ chưa được nộp nên chưa thể xử lý."))
+    action = (
+        WorkflowAction.objects.select_related("from_state", "to_state")
+        .filter(from_state_id=locked.state_id, code=code)
+        .first()
+    )
+    if action is None:
+        raise ActionNotAllowed(
+            _("Không thể thực hiện thao tác “%(action)s” khi hồ sơ đang ở bước “%(state)s”.")
+            % {"action": code, "state": locked.state.name if locked.state else ""}
+        )
+    return action
+
+
+def dossier_action_execute(
+    *, dossier: Dossier, actor: User, request: ActionRequest
+) -> DossierEvent:
+    """Take `request.action` on `dossier` as `actor`; return the event written.
+
+    Raise ActionNotAllowed (the state does not allow it), ActionForbidden (the actor may
+    not) or ValidationError (what the action needs is missing or wrong). On any error
+    nothing changes and no file stays stored.
+    """
+    checked: list[CheckedFile] = []
+    names: list[str] = []
+    document_names: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _lock(dossier)
+            action = _find_action(locked, request.action)
+            roles = actor_roles(dossier=locked, user=actor)
+            if not _may_take(action, roles=roles, dossier=locked, user=actor):
+                raise ActionForbidden(
+                    _("Bạn không có quyền thực hiện thao tác “%(action)s” với hồ sơ này.")
+                    % {"action": action.name}
+                )
+            comment = _clean_comment(request, action)
+            checked = _check_attachments(request, action)
+            now = timezone.now()
+            data: dict[str, Any] = {}
+            effect_documents = _apply_effect(
+                locked, action=action, request=request, now=now, data=data, actor=actor
+            )
+            names = _store_files(checked, attachment_upload_to)
+            event = _move(
+                locked,
+                action=action,
+                actor=actor,
+                role=_role_used(action, roles),
+                comment=comment,
+                data=data,
+                now=now,
+            )
+            if effect_documents:
+                document_names = _store_files([c for _f, _r, c in effect_documents], _doc_upload)
+                DossierDocument.objects.bulk_create(
+                    DossierDocument(
+                        dossier=locked,
+                        required_document=requirement,
+                        file=name,
+                        original_name=item.original_name,
+                        kind=item.kind,
+                        size=item.size,
+                        sha256=item.sha256,
+                        uploaded_at=now,
+                    )
+                    for (_field, requirement, item), name in zip(
+                        effect_documents, document_names, strict=True
+                    )
+                )
+            EventAttachment.objects.bulk_create(
+                EventAttachment(
+                    event=event,
+                    file=name,
+                    original_name=item.original_name,
+                    kind=item.kind,
+                    size=item.size,
+                    sha256=item.sha256,
+                )
+                for item, name in zip(checked, names, strict=True)
+            )
+            _after_commit(event)
+    except BaseException:
+        _delete([*names, *document_names])
+        raise
+    dossier.refresh_from_db()
+    return event
+
+
+def _doc_upload(instance: Any, filename: str) -> str:
+    from .models import document_upload_to
+
+    return document_upload_to(None, filename)
+
+
+def _apply_effect(
+    dossier: Dossier,
+    *,
+    action: WorkflowAction,
+    request: ActionRequest,
+    now: datetime,
+    data: dict[str, Any],
+    actor: User,
+) -> list[tuple[str, Any, CheckedFile]]:
+    """Apply what the action does besides moving; return new dossier documents to store."""
+    effect = action.effect
+    new_documents: list[tuple[str, Any, CheckedFile]] = []
+    if effect == Effect.ACCEPT:
+        dossier.accepted_at = now
+        dossier.due_at = _due_from(dossier=dossier, start=now)
+        dossier.paused_at = None
+        year = timezone.localtime(now).year
+        if dossier.register_number is None:
+            dossier.register_year = year
+            dossier.register_number = register_number_allocate(
+                agency_id=dossier.agency_id, year=year
+            )
+        data["due_at"] = dossier.due_at.isoformat() if dossier.due_at else None
+        data["register"] = {"year": dossier.register_year, "number": dossier.register_number}
+    elif effect == Effect.REQUEST_DOCUMENTS:
+        items = [
+            MissingItem(document=i.document.strip(), reason=i.reason.strip())
+            for i in request.items
+            if i.document.strip()
+        ]
+        if len(items) > ITEMS_MAX:
+            raise ValidationError(
+                {"items": [_("Tối đa %(n)d mục cần bổ sung.") % {"n": ITEMS_MAX}]}
+            )
+        if any(len(i.document) > 500 or len(i.reason) > 1000 for i in items):
+            raise ValidationError(
+                {"items": [_("Mỗi mục cần bổ sung tối đa 500 ký tự, lý do tối đa 1000 ký tự.")]}
+            )
+        data["items"] = [{"document": i.document, "reason": i.reason} for i in items]
+        dossier.paused_at = now
+    elif effect == Effect.SUPPLEMENT:
+        new_documents = _supplement_documents(dossier, request)
+        if not new_documents and not request.comment.strip():
+            raise ValidationError(
+                {"documents": [_("Vui lòng đính kèm giấy tờ bổ sung hoặc ghi nội dung bổ sung.")]}
+            )
+        if dossier.accepted_at is not None:
+            # Decree 61/2018 Art. 19(4): the time limit starts again once complete.
+            data["previous_due_at"] = dossier.due_at.isoformat() if dossier.due_at else None
+            dossier.due_at = _due_from(dossier=dossier, start=now)
+            data["due_at"] = dossier.due_at.isoformat() if dossier.due_at else None
+        dossier.paused_at = None
+        data["documents"] = [item.original_name for _f, _r, item in new_documents]
+    elif effect == Effect.REFUSE:
+        dossier.result_at = now
+    elif effect == Effect.ASSIGN:
+        assignee = request.assignee
+        if assignee is None:
+            raise ValidationError({"assignee": [_("Vui lòng chọn chuyên viên xử lý.")]})
+        is_specialist = Membership.objects.filter(
+            user=assignee, agency_id=dossier.agency_id, role=Role.SPECIALIST, user__is_active=True
+        ).exists()
+        if not is_specialist:
+            raise ValidationError(
+                {"assignee": [_("Người được phân công phải là chuyên viên của cơ quan.")]}
+            )
+        dossier.assignee = assignee
+        data["assignee"] = {"username": assignee.username, "name": assignee.get_full_name()}
+    elif effect == Effect.APOLOGIZE:
+        _apologize(dossier, request=request, now=now, data=data)
+    elif effect == Effect.HAND_BACK:
+        dossier.handed_back_at = now
+        finished = dossier.result_at or now
+        if dossier.due_at is not None:
+            dossier.timeliness = workdays.timeliness(due_at=dossier.due_at, done_at=finished)
+    elif effect == Effect.WITHDRAW:
+        dossier.withdrawn_at = now
+    if action.to_state.status == DossierStatus.RELEASING and dossier.result_at is None:
+        dossier.result_at = now
+    return new_documents
+
+
+def _apologize(
+    dossier: Dossier, *, request: ActionRequest, now: datetime, data: dict[str, Any]
+) -> None:
+    if dossier.due_at is None:
+        raise ActionNotAllowed(_("Hồ sơ không có ngày hẹn trả nên không cần hẹn lại."))
+    if dossier.original_due_at is not None:
+        raise ActionNotAllowed(
+            _("Hồ sơ đã được hẹn lại một lần; việc hẹn lại chỉ được thực hiện một lần.")
+        )
+    # Decree 61/2018 Art. 19(9): at the latest one working day before the due date.
+    if workdays.working_days_remaining(due_at=dossier.due_at, now=now) < 1:
+        raise ActionNotAllowed(
+            _(
+                "Phải xin lỗi và hẹn lại chậm nhất 01 ngày làm việc trước ngày hẹn trả "
+                "(%(due)s); đã quá thời điểm đó."
+            )
+            % {"due": f"{timezone.localtime(dossier.due_at):%H:%M %d/%m/%Y}"}
+        )
+    new_due_at = request.new_due_at
+    if new_due_at is None:
+        raise ValidationError({"new_due_date": [_("Vui lòng nhập ngày hẹn trả mới.")]})
+    if new_due_at <= dossier.due_at:
+        raise ValidationError(
+            {"new_due_date": [_("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại.")]}
+        )
+    dossier.original_due_at = dossier.due_at
+    dossier.due_at = new_due_at
+    data["original_due_at"] = dossier.original_due_at.isoformat()
+    data["new_due_at"] = new_due_at.isoformat()
+
+
+def due_at_for_day(day: date) -> datetime:
+    """Return the close of office on `day`: a new appointment (Form 04) names a day."""
+    if not workdays.is_working_day(day):
+        raise ValidationError(
+            {
+                "new_due_date": [
+                    _("Ngày %(day)s không phải ngày làm việc.") % {"day": f"{day:%d/%m/%Y}"}
+                ]
+            }
+        )
+    midnight = datetime.combine(day, time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return workdays.due_at_compute(start=midnight, amount=Decimal(1), unit="working_days")
+
+
+def _supplement_documents(
+    dossier: Dossier, request: ActionRequest
+) -> list[tuple[str, Any, CheckedFile]]:
+    from . import selectors
+
+    if not request.documents:
+        return []
+    requirements = {
+        r.field: r for r in selectors.document_requirements(case=dossier.case, eform=dossier.eform)
+    }
+    errors: dict[str, list[str]] = {}
+    result: list[tuple[str, Any, CheckedFile]] = []
+    for field_name, uploads in request.documents.items():
+        requirement = requirements.get(field_name)
+        if requirement is None:
+            errors[field_name] = [_("Thủ tục không có thành phần hồ sơ này.")]
+            continue
+        for upload in uploads:
+            try:
+                result.append((field_name, requirement.document, check_upload(upload)))
+            except ValidationError as exc:
+                errors.setdefault(field_name, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    existing = list(dossier.documents.values_list("size", flat=True))
+    check_total([*existing, *(item.size for _f, _r, item in result)])
+    return result
+
+
+def _move(
+    dossier: Dossier,
+    *,
+    action: WorkflowAction,
+    actor: User,
+    role: str,
+    comment: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> DossierEvent:
+    source = action.from_state
+    target = action.to_state
+    step_timeliness = ""
+    if dossier.state_due_at is not None and source.pk != target.pk:
+        step_timeliness = workdays.timeliness(due_at=dossier.state_due_at, done_at=now)
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        action=action.code,
+        action_name=action.name,
+        from_status=dossier.status,
+        to_status=target.status,
+        from_state=source.code,
+        to_state=target.code,
+        actor=actor,
+        actor_role=role,
+        comment=comment,
+        step_started_at=dossier.state_entered_at,
+        step_due_at=dossier.state_due_at,
+        step_timeliness=step_timeliness,
+        data=data,
+        created_at=now,
+    )
+    if source.pk != target.pk:
+        dossier.state = target
+        dossier.state_entered_at = now
+        dossier.state_due_at = _state_due(state=target, dossier=dossier, now=now)
+    elif action.effect == Effect.APOLOGIZE and source.time_limit is None:
+        dossier.state_due_at = dossier.due_at
+    dossier.status = target.status
+    if dossier.overdue_at is not None and (
+        dossier.due_at is None or dossier.due_at > now or target.status in FINISHED
+    ):
+        dossier.overdue_at = None
+    dossier.save()
+    return event
+
+
+FINISHED = frozenset(
+    {DossierStatus.DONE, DossierStatus.DENIED, DossierStatus.CANCELLED, DossierStatus.UNRESOLVED}
+)
+
+
+def _after_commit(event: DossierEvent) -> None:
+    from .services import _notify_after_commit
+
+    _notify_after_commit(event)
+
+
+def dossier_enter_workflow(*, dossier: Dossier, now: datetime) -> None:
+    """Put a dossier being submitted at the start of its workflow (no save)."""
+    from dichvucong.workflows.selectors import workflow_entry
+
+    entry = workflow_entry(procedure_id=dossier.procedure_id, agency_id=dossier.agency_id)
+    dossier.workflow_id = entry.workflow_id
+    dossier.state = entry.state
+    dossier.status = entry.state.status
+    dossier.state_entered_at = now
+    dossier.state_due_at = _state_due(state=entry.state, dossier=dossier, now=now)
