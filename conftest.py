@@ -121,3 +121,86 @@ def _site_language() -> Any:
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def second_factor_force_login(client: Any, user: Any) -> Any:
+    """Sign a user in on a test client as if both factors passed; return the client.
+
+    Give the user a confirmed authenticator (TOTP) device if they have none, log them in
+    and mark the session verified (django-otp keeps the device's id in the session): the
+    back office and the admin require it.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+OFFICER_PASSWORD = "mat-khau-can-bo-12"  # noqa: S105
+
+
+def make_officer(
+    username: str,
+    *,
+    agency: Agency,
+    roles: tuple[str, ...],
+    unit: Agency | None = None,
+    full_name: str = "Phạm Minh Tuấn",
+    authenticator: bool = True,
+) -> Any:
+    """Create an officer holding `roles` at `agency`, with a confirmed TOTP device (tests only)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dichvucong.accounts.models import Membership, User
+
+    last_name, _space, first_name = full_name.rpartition(" ")
+    user = User.objects.create_user(
+        username=username,
+        email=f"{username}@binhphuoc.gov.vn",
+        password=OFFICER_PASSWORD,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    for role in roles:
+        Membership.objects.create(user=user, agency=agency, unit=unit, role=role)
+    if authenticator:
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+def totp_code(device: Any, *, steps_ahead: int = 0) -> str:
+    """Return the code the officer's authenticator app shows now (or some steps later)."""
+    from django_otp.oath import totp
+
+    value = totp(device.bin_key, device.step, device.t0, device.digits, steps_ahead)
+    return f"{value:0{device.digits}d}"
+
+
+@pytest.fixture
+def officer(province: dict[str, Agency]) -> Any:
+    """A reception officer of Sở Tư pháp's one-stop unit, with an authenticator app."""
+    return make_officer(
+        "canbo.tp",
+        agency=province["000.00.01.H10"],
+        unit=province["001.00.01.H10"],
+        roles=("reception",),
+    )
+
+
+@pytest.fixture
+def second_factor_login(db: Any) -> Any:
+    """Return `second_factor_force_login`, for tests that take it as a fixture."""
+    return second_factor_force_login
+
+
+@pytest.fixture
+def admin_client(db: Any, client: Any, admin_user: Any) -> Any:
+    """pytest-django's admin client, signed in with the second factor the admin requires."""
+    return second_factor_force_login(client, admin_user)
