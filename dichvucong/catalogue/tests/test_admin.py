@@ -8,12 +8,11 @@ from dichvucong.catalogue.models import Procedure, ProcedureVersion
 
 
 @pytest.fixture
-def admin_client_logged(client: Client, django_user_model) -> Client:
+def admin_client_logged(client: Client, django_user_model, second_factor_login) -> Client:
     user = django_user_model.objects.create_superuser(
         "quantri", "qt@example.vn", "mat-khau-dai-123"
     )
-    client.force_login(user)
-    return client
+    return second_factor_login(client, user)
 
 
 @pytest.mark.django_db

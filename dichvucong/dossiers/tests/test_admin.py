@@ -12,7 +12,7 @@ from .fixtures import EXAMPLE, ID_COPY_FIELD, pdf_upload
 
 
 def test_staff_read_dossiers_and_cannot_change_them(
-    citizen: Any, online_procedure: Procedure
+    citizen: Any, online_procedure: Procedure, second_factor_login: Any
 ) -> None:
     dossier = services.dossier_submit(
         applicant=citizen,
@@ -22,8 +22,7 @@ def test_staff_read_dossiers_and_cannot_change_them(
         idempotency_key="admin",
     ).dossier
     admin = User.objects.create_superuser("quantri", "qt@example.vn", "mat-khau-quan-tri-12")
-    client = Client()
-    client.force_login(admin)
+    client = second_factor_login(Client(), admin)
     listing = client.get("/quan-tri/dossiers/dossier/")
     assert listing.status_code == 200
     assert str(dossier.code) in listing.content.decode()

@@ -16,10 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client: Client, django_user_model: Any) -> Client:
+def admin_client(client: Client, django_user_model: Any, second_factor_login: Any) -> Client:
     user = django_user_model.objects.create_superuser("quantri", "qt@example.vn", "mat-khau-123456")
-    client.force_login(user)
-    return client
+    return second_factor_login(client, user)
 
 
 def preview_url(eform: EForm, empty: bool = False) -> str:
@@ -65,12 +64,12 @@ def test_preview_needs_staff(client: Client, eform: EForm, citizen: Any) -> None
 
 
 def test_preview_needs_the_view_permission(
-    client: Client, eform: EForm, django_user_model: Any
+    client: Client, eform: EForm, django_user_model: Any, second_factor_login: Any
 ) -> None:
     staff = django_user_model.objects.create_user(
         "canbo", "cb@example.vn", "mat-khau-123456", is_staff=True
     )
-    client.force_login(staff)
+    second_factor_login(client, staff)
     assert client.get(preview_url(eform)).status_code == 403
     staff.user_permissions.add(Permission.objects.get(codename="view_eform"))
     assert client.get(preview_url(eform)).status_code == 200

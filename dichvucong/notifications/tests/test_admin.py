@@ -14,12 +14,11 @@ CHANGELIST = "/quan-tri/notifications/delivery/"
 
 
 @pytest.fixture
-def admin_client_logged(client: Client, django_user_model: Any) -> Client:
+def admin_client_logged(client: Client, django_user_model: Any, second_factor_login: Any) -> Client:
     user = django_user_model.objects.create_superuser(
         "quantri", "qt@example.vn", "mat-khau-dai-123"
     )
-    client.force_login(user)
-    return client
+    return second_factor_login(client, user)
 
 
 @pytest.fixture
@@ -99,11 +98,11 @@ def test_resend_action_sends_failed_deliveries_again(
 
 @pytest.mark.django_db
 def test_resend_needs_the_change_permission(
-    client: Client, django_user_model: Any, failed_sms: Delivery
+    client: Client, django_user_model: Any, failed_sms: Delivery, second_factor_login: Any
 ) -> None:
     staff = django_user_model.objects.create_user("xem", password="x", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_delivery"))
-    client.force_login(staff)
+    second_factor_login(client, staff)
 
     html = client.get(CHANGELIST).content.decode()
     assert "0912345678" in html
