@@ -25,6 +25,9 @@ from dichvucong.dossiers.models import Dossier, DossierDocument
 from dichvucong.dossiers.uploads import ACCEPT_ATTRIBUTE, CONTENT_TYPES
 from dichvucong.eforms.forms import eform_bound, eform_data_from_post, eform_form_errors
 from dichvucong.eforms.selectors import eform_for_case, eform_initial
+from dichvucong.feedback import selectors as feedback_selectors
+from dichvucong.feedback import services as feedback_services
+from dichvucong.feedback.models import COMMENT_MAX_LENGTH, RatingLevel
 
 from .form_display import form_data_rows
 
@@ -215,16 +218,58 @@ def _own_or_404(request: HttpRequest, code: str) -> Dossier:
         raise Http404(_("Không có hồ sơ này.")) from None
 
 
-@login_required
-@require_http_methods(["GET"])
-def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _own_or_404(request, code)
+def _detail_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    rating_post: dict[str, str] | None = None,
+    rating_errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    rating = feedback_selectors.rating_for_dossier(dossier=dossier)
     context = {
         "dossier": dossier,
         "just_submitted": request.GET.get("moi") == "1",
         "form_rows": form_data_rows(dossier.eform, dossier.form_data),
+        "rating": rating,
+        "can_rate": rating is None and dossier.status in feedback_services.RATEABLE,
+        "rating_levels": RatingLevel.choices,
+        "rating_post": rating_post or {},
+        "rating_errors": rating_errors or {},
+        "comment_max_length": COMMENT_MAX_LENGTH,
     }
-    return render(request, "portal/dossier_detail.html", context)
+    return render(
+        request, "portal/dossier_detail.html", context, status=400 if rating_errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _detail_page(request, _own_or_404(request, code))
+
+
+@login_required
+@require_POST
+def dossier_rate(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_or_404(request, code)
+    level = request.POST.get("level", "")
+    comment = request.POST.get("comment", "")
+    try:
+        feedback_services.rating_submit(
+            dossier=dossier, applicant=_user(request), level=level, comment=comment
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        if set(errors) <= {"level", "comment"}:  # shown beside the fields, as typed
+            return _detail_page(
+                request,
+                dossier,
+                rating_post={"level": level, "comment": comment},
+                rating_errors=errors,
+            )
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(reverse("portal:dossier-detail", args=[code]) + "#danh-gia")
 
 
 @login_required
