@@ -5,6 +5,7 @@ from django.urls import path
 from dichvucong.accounts.api import views as accounts
 from dichvucong.catalogue.api import views as catalogue
 from dichvucong.core.cache import cache_public_json
+from dichvucong.dossiers.api import backoffice
 from dichvucong.dossiers.api import views as dossiers
 from dichvucong.feedback.api import views as feedback
 from dichvucong.organizations.api import views as organizations
@@ -58,4 +59,19 @@ urlpatterns = [
         name="dossier-rating",
     ),
     path("lookup/<str:code>/", dossiers.LookupView.as_view(), name="lookup"),
+    path(
+        "backoffice/dossiers/",
+        backoffice.OfficerQueueView.as_view(),
+        name="backoffice-dossier-list",
+    ),
+    path(
+        "backoffice/dossiers/<str:code>/",
+        backoffice.OfficerDossierView.as_view(),
+        name="backoffice-dossier-detail",
+    ),
+    path(
+        "backoffice/dossiers/<str:code>/actions/",
+        backoffice.OfficerActionView.as_view(),
+        name="backoffice-dossier-action",
+    ),
 ]

@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from dichvucong.accounts.models import User
+from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.catalogue.models import Procedure, ProcedureCase, ProcedureVersion, RequiredDocument
+from dichvucong.core import workdays
 from dichvucong.core.text import fold
 from dichvucong.eforms.models import EForm
 from dichvucong.organizations.models import Agency
+from dichvucong.workflows.models import WorkflowState
 
-from .models import Dossier, DossierDocument, DossierEvent, DossierStatus
+from .models import Dossier, DossierDocument, DossierEvent, DossierStatus, EventAttachment
 
 # Words that mark a document as needed only in some situations ("nếu có").
 _OPTIONAL_MARKERS = ("neu co", "truong hop", "(neu")
@@ -283,3 +285,186 @@ def _aware(value: datetime | str | None) -> datetime | None:
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, UTC)
     return parsed
+
+
+# ---------------------------------------------------------------------------------------
+# The back office: what an officer may see, and their queue. Every read is one query
+# scoped by the officer's memberships (an indexed join on agency and state), never a
+# loop over rows.
+
+FINISHED_STATUSES = (
+    DossierStatus.DONE,
+    DossierStatus.DENIED,
+    DossierStatus.CANCELLED,
+    DossierStatus.UNRESOLVED,
+)
+
+
+@dataclass(frozen=True)
+class OfficerScope:
+    """What an officer reaches: roles per agency, or every agency for a supervisor."""
+
+    user_id: int
+    roles_by_agency: dict[int, frozenset[str]]
+    supervisor: bool
+
+    @property
+    def agency_ids(self) -> set[int]:
+        return {a for a, roles in self.roles_by_agency.items() if roles - {Role.SUPERVISOR}}
+
+    def visible(self) -> Q:
+        """Return the condition on dossiers the officer may read."""
+        if self.supervisor:
+            return ~Q(status=DossierStatus.DRAFT)
+        return Q(agency_id__in=sorted(self.agency_ids)) & ~Q(status=DossierStatus.DRAFT)
+
+
+def officer_scope(*, user: User) -> OfficerScope:
+    """Return the officer's scope from their memberships (one query, never cached)."""
+    roles: dict[int, set[str]] = {}
+    if user.is_authenticated and user.is_active:
+        for agency_id, role in Membership.objects.filter(user_id=user.pk).values_list(
+            "agency_id", "role"
+        ):
+            roles.setdefault(agency_id, set()).add(role)
+    return OfficerScope(
+        user_id=user.pk or 0,
+        roles_by_agency={a: frozenset(r) for a, r in roles.items()},
+        supervisor=any(Role.SUPERVISOR in r for r in roles.values()),
+    )
+
+
+def _queue_condition(scope: OfficerScope) -> Q:
+    """Return the condition on dossiers waiting for one of the officer's roles."""
+    states = list(WorkflowState.objects.values_list("pk", "roles", "assignee_only"))
+    condition = Q(pk__in=[])
+    for agency_id in sorted(scope.agency_ids):
+        roles = scope.roles_by_agency[agency_id]
+        shared = [pk for pk, state_roles, only in states if not only and roles & set(state_roles)]
+        mine = [pk for pk, state_roles, only in states if only and roles & set(state_roles)]
+        if shared:
+            condition |= Q(agency_id=agency_id, state_id__in=shared)
+        if mine:
+            condition |= Q(agency_id=agency_id, state_id__in=mine, assignee_id=scope.user_id)
+    return condition
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """The officer's choices on the inbox page or the queue endpoint."""
+
+    scope: str = "mine"  # "mine": waiting for me; "all": everything I may read
+    status: str = ""
+    procedure: str = ""  # procedure code
+    due: str = ""  # "soon": due within one working day; "overdue"
+    query: str = ""  # dossier code or applicant name, as typed
+    ordering: str = "due_at"
+
+
+ORDERINGS = {
+    "due_at": ("due_at", "pk"),
+    "-due_at": ("-due_at", "-pk"),
+    "submitted_at": ("submitted_at", "pk"),
+    "-submitted_at": ("-submitted_at", "-pk"),
+}
+
+
+def dossier_inbox_for_officer(
+    *, user: User, filters: InboxFilters, now: datetime | None = None
+) -> QuerySet[Dossier]:
+    """Return the dossiers the officer's inbox lists, filtered and ordered (not sliced)."""
+    scope = officer_scope(user=user)
+    now = now or timezone.now()
+    dossiers = Dossier.objects.filter(scope.visible())
+    if filters.scope != "all":
+        dossiers = dossiers.filter(_queue_condition(scope))
+    if filters.status:
+        dossiers = dossiers.filter(status=filters.status)
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure__code=filters.procedure)
+    if filters.due in {"soon", "overdue"}:
+        dossiers = dossiers.exclude(status__in=FINISHED_STATUSES).exclude(
+            status=DossierStatus.WAITING
+        )
+        if filters.due == "overdue":
+            dossiers = dossiers.filter(due_at__lt=now)
+        else:
+            horizon = workdays.working_time_add(now, workdays.working_day_seconds())
+            dossiers = dossiers.filter(due_at__gte=now, due_at__lte=horizon)
+    query = filters.query.strip()
+    if query:
+        dossiers = dossiers.filter(
+            Q(code__iexact=query) | Q(applicant_name__icontains=query) | Q(code__startswith=query)
+        )
+    return dossiers.select_related("procedure", "version", "agency", "state", "assignee").order_by(
+        *ORDERINGS.get(filters.ordering, ORDERINGS["due_at"])
+    )
+
+
+def dossier_get_for_officer(*, user: User, code: str) -> Dossier:
+    """Return a dossier the officer may read; raise Dossier.DoesNotExist otherwise.
+
+    Another agency's dossier is as absent as one that does not exist.
+    """
+    scope = officer_scope(user=user)
+    return (
+        Dossier.objects.filter(scope.visible())
+        .select_related(
+            "procedure", "version", "case", "agency", "eform", "state", "assignee", "applicant"
+        )
+        .prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=DossierDocument.objects.select_related("required_document"),
+            ),
+            Prefetch(
+                "events",
+                queryset=DossierEvent.objects.select_related("actor").prefetch_related(
+                    "attachments"
+                ),
+            ),
+        )
+        .get(code=code)
+    )
+
+
+def document_get_for_officer(*, user: User, code: str, pk: int) -> DossierDocument:
+    """Return a file of a dossier the officer may read; raise DoesNotExist otherwise."""
+    scope = officer_scope(user=user)
+    visible = Dossier.objects.filter(scope.visible(), code=code)
+    return DossierDocument.objects.select_related("dossier").get(pk=pk, dossier__in=visible)
+
+
+def attachment_get_for_officer(*, user: User, code: str, pk: int) -> EventAttachment:
+    """Return a file attached to an action on a dossier the officer may read."""
+    scope = officer_scope(user=user)
+    visible = Dossier.objects.filter(scope.visible(), code=code)
+    return EventAttachment.objects.select_related("event").get(pk=pk, event__dossier__in=visible)
+
+
+def specialists_for(*, agency_id: int) -> QuerySet[User]:
+    """Return the active specialists of an agency, whom a unit head may assign."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__agency_id=agency_id, memberships__role=Role.SPECIALIST
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def register_for_officer(*, user: User, agency_id: int, year: int) -> QuerySet[Dossier]:
+    """Return an agency's register for a year (Form 06), in register order.
+
+    Raise Dossier.DoesNotExist when the officer may not read that agency's dossiers.
+    """
+    scope = officer_scope(user=user)
+    if not scope.supervisor and agency_id not in scope.agency_ids:
+        raise Dossier.DoesNotExist
+    return (
+        Dossier.objects.filter(
+            agency_id=agency_id, register_year=year, register_number__isnull=False
+        )
+        .select_related("procedure", "version", "agency")
+        .order_by("register_number")
+    )

@@ -1,0 +1,341 @@
+"""The officers' API: their queue, a dossier with the actions open to them, and actions.
+
+Every endpoint answers only for dossiers of the officer's agencies (a supervisor reads
+every agency's and acts on none); another agency's dossier is a 404. A session must
+have passed the second factor; an officer's token is issued only after it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dichvucong.accounts.models import User
+from dichvucong.workflows.models import Effect, WorkflowAction
+
+from .. import selectors
+from ..actions import (
+    ActionForbidden,
+    ActionNotAllowed,
+    ActionRequest,
+    MissingItem,
+    available_actions,
+    dossier_action_execute,
+    due_at_for_day,
+)
+from ..models import Dossier, DossierEvent, EventAttachment
+from .serializers import DossierDocumentSerializer
+from .views import _validation_error
+
+
+class IsVerifiedOfficer(BasePermission):
+    """An active officer (a membership somewhere), past the second factor."""
+
+    message = _("Chỉ cán bộ đã đăng nhập với xác thực hai lớp mới dùng được chức năng này.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if not isinstance(request.successful_authenticator, TokenAuthentication):
+            is_verified = getattr(user, "is_verified", None)
+            if not (callable(is_verified) and is_verified()):
+                return False
+        scope = selectors.officer_scope(user=user)  # type: ignore[arg-type]
+        return bool(scope.roles_by_agency)
+
+
+# Fields an action needs besides the comment, by its effect.
+EFFECT_FIELDS: dict[str, list[str]] = {
+    Effect.ASSIGN: ["assignee"],
+    Effect.APOLOGIZE: ["new_due_date"],
+    Effect.REQUEST_DOCUMENTS: ["items"],
+}
+
+
+class AvailableActionSerializer(serializers.Serializer[WorkflowAction]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    to_state = serializers.CharField(source="to_state.code")
+    to_status = serializers.CharField(source="to_state.status")
+    effect = serializers.CharField()
+    comment_required = serializers.BooleanField()
+    document_required = serializers.BooleanField()
+    inputs = serializers.SerializerMethodField(
+        help_text="Fields this action needs besides the comment (assignee, new_due_date, items)."
+    )
+
+    def get_inputs(self, obj: WorkflowAction) -> list[str]:
+        return EFFECT_FIELDS.get(obj.effect, [])
+
+
+class AttachmentSerializer(serializers.ModelSerializer[EventAttachment]):
+    class Meta:
+        model = EventAttachment
+        fields = ["id", "original_name", "kind", "size", "sha256"]
+
+
+class OfficerEventSerializer(serializers.ModelSerializer[DossierEvent]):
+    action_display = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = DossierEvent
+        fields = [
+            "action",
+            "action_display",
+            "from_status",
+            "to_status",
+            "from_state",
+            "to_state",
+            "actor",
+            "actor_role",
+            "comment",
+            "data",
+            "step_started_at",
+            "step_due_at",
+            "step_timeliness",
+            "created_at",
+            "attachments",
+        ]
+
+    def get_actor(self, obj: DossierEvent) -> str | None:
+        return obj.actor.username if obj.actor else None
+
+
+class OfficerDossierListSerializer(serializers.ModelSerializer[Dossier]):
+    status_display = serializers.CharField(source="get_status_display")
+    state = serializers.CharField(source="state.code", allow_null=True)
+    state_name = serializers.CharField(source="state.name", allow_null=True)
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="version.name")
+    agency = serializers.CharField(source="agency.code")
+    assignee = serializers.CharField(source="assignee.username", allow_null=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "status",
+            "status_display",
+            "state",
+            "state_name",
+            "procedure",
+            "procedure_name",
+            "agency",
+            "applicant_name",
+            "channel",
+            "submitted_at",
+            "accepted_at",
+            "due_at",
+            "state_due_at",
+            "assignee",
+        ]
+
+
+class OfficerDossierDetailSerializer(OfficerDossierListSerializer):
+    case = serializers.CharField(source="case.name")
+    documents = DossierDocumentSerializer(many=True)
+    events = OfficerEventSerializer(many=True)
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(OfficerDossierListSerializer.Meta):
+        fields = [
+            *OfficerDossierListSerializer.Meta.fields,
+            "case",
+            "applicant_id_number",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_address",
+            "copies",
+            "register_year",
+            "register_number",
+            "original_due_at",
+            "result_at",
+            "handed_back_at",
+            "timeliness",
+            "form_data",
+            "documents",
+            "events",
+            "available_actions",
+        ]
+
+    @extend_schema_field(AvailableActionSerializer(many=True))
+    def get_available_actions(self, obj: Dossier) -> Any:
+        actions = available_actions(dossier=obj, user=self.context["user"])
+        return AvailableActionSerializer(actions, many=True).data
+
+
+class MissingItemSerializer(serializers.Serializer[Any]):
+    document = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class ActionInputSerializer(serializers.Serializer[Any]):
+    action = serializers.SlugField(max_length=60)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    assignee = serializers.CharField(
+        required=False, max_length=150, help_text="Username of the specialist (assign)."
+    )
+    new_due_date = serializers.DateField(
+        required=False, help_text="The new appointment day (apologize, Form 04)."
+    )
+    items = serializers.JSONField(
+        required=False,
+        help_text='What is missing and why (request_documents): [{"document", "reason"}].',
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="Files attached to the action."
+    )
+
+    def validate_items(self, value: Any) -> list[MissingItem]:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise serializers.ValidationError(_("Phải là JSON hợp lệ.")) from None
+        items = MissingItemSerializer(data=value, many=True)
+        if not isinstance(value, list) or not items.is_valid():
+            raise serializers.ValidationError(
+                _("Danh sách các mục cần bổ sung, mỗi mục có document và reason.")
+            )
+        return [MissingItem(document=i["document"], reason=i.get("reason", "")) for i in value]
+
+    def validate_assignee(self, value: str) -> User:
+        try:
+            return User.objects.get(username=value, is_active=True)
+        except User.DoesNotExist:
+            raise serializers.ValidationError(_("Không có cán bộ với tên đăng nhập này.")) from None
+
+
+def _officer_dossier(request: Request, code: str) -> Dossier:
+    try:
+        return selectors.dossier_get_for_officer(
+            user=request.user,  # type: ignore[arg-type]
+            code=code,
+        )
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+def _detail(request: Request, dossier: Dossier) -> dict[str, Any]:
+    return OfficerDossierDetailSerializer(dossier, context={"user": request.user}).data
+
+
+@extend_schema(
+    tags=["backoffice"],
+    parameters=[
+        OpenApiParameter("scope", str, enum=["mine", "all"], description="mine: waiting for me"),
+        OpenApiParameter("status", str, description="National status value"),
+        OpenApiParameter("procedure", str, description="Procedure code"),
+        OpenApiParameter("due", str, enum=["soon", "overdue"]),
+        OpenApiParameter("q", str, description="Dossier code or applicant name"),
+        OpenApiParameter(
+            "ordering", str, enum=sorted(selectors.ORDERINGS), description="Default: due_at"
+        ),
+    ],
+    responses=OfficerDossierListSerializer(many=True),
+)
+class OfficerQueueView(generics.GenericAPIView[Dossier]):
+    """The officer's queue: dossiers waiting for one of their roles (or all they may read)."""
+
+    permission_classes = (IsVerifiedOfficer,)
+    serializer_class = OfficerDossierListSerializer
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        params = self.request.query_params
+        filters = selectors.InboxFilters(
+            scope=params.get("scope", "mine"),
+            status=params.get("status", ""),
+            procedure=params.get("procedure", ""),
+            due=params.get("due", ""),
+            query=params.get("q", "")[:100],
+            ordering=params.get("ordering", "due_at"),
+        )
+        return selectors.dossier_inbox_for_officer(
+            user=self.request.user,  # type: ignore[arg-type]
+            filters=filters,
+        )
+
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(OfficerDossierListSerializer(page, many=True).data)
+
+
+@extend_schema(tags=["backoffice"], responses=OfficerDossierDetailSerializer)
+class OfficerDossierView(APIView):
+    """A dossier of the officer's agency with its documents, history and open actions."""
+
+    permission_classes = (IsVerifiedOfficer,)
+
+    def get(self, request: Request, code: str) -> Response:
+        return Response(_detail(request, _officer_dossier(request, code)))
+
+
+@extend_schema(
+    tags=["backoffice"],
+    request={
+        "application/json": ActionInputSerializer,
+        "multipart/form-data": ActionInputSerializer,
+    },
+    responses={
+        200: OfficerDossierDetailSerializer,
+        400: OpenApiResponse(description="What the action needs is missing or wrong."),
+        403: OpenApiResponse(description="The officer's roles do not allow this action."),
+        404: OpenApiResponse(description="No such dossier in the officer's agencies."),
+        409: OpenApiResponse(description="The action is not possible in the current state."),
+    },
+)
+class OfficerActionView(APIView):
+    """Take a workflow action on a dossier (accept, assign, approve, hand back, ...)."""
+
+    permission_classes = (IsVerifiedOfficer,)
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
+
+    def post(self, request: Request, code: str) -> Response:
+        dossier = _officer_dossier(request, code)
+        serializer = ActionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        try:
+            new_due_at = (
+                due_at_for_day(values["new_due_date"]) if "new_due_date" in values else None
+            )
+            dossier_action_execute(
+                dossier=dossier,
+                actor=request.user,  # type: ignore[arg-type]
+                request=ActionRequest(
+                    action=values["action"],
+                    comment=values.get("comment", ""),
+                    assignee=values.get("assignee"),
+                    new_due_at=new_due_at,
+                    items=values.get("items", []),
+                    attachments=values.get("attachments", []),
+                ),
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
+        except ActionNotAllowed as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except ActionForbidden as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        return Response(_detail(request, _officer_dossier(request, code)))

@@ -1,0 +1,174 @@
+"""The officers' API: queue, dossier, actions, and who may reach what."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from dichvucong.catalogue.models import Procedure
+from dichvucong.dossiers.models import Dossier
+from dichvucong.dossiers.tests.fixtures import pdf_upload
+from dichvucong.dossiers.tests.test_actions import submit
+
+URL = "/api/v1/backoffice/dossiers/"
+
+
+def token_client(user: Any) -> Client:
+    token, _ = Token.objects.get_or_create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def post_action(client: Client, code: str, **data: Any) -> Any:
+    return client.post(f"{URL}{code}/actions/", data, content_type="application/json")
+
+
+@pytest.fixture
+def code(citizen: Any, online_procedure: Procedure) -> str:
+    return str(submit(citizen, online_procedure).code)
+
+
+def test_reception_queue_lists_new_dossiers_and_the_detail_offers_actions(
+    code: str, officers: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    client = token_client(officers["reception"])
+    with django_assert_max_num_queries(8):
+        response = client.get(URL)
+    assert response.status_code == 200
+    body = response.json()
+    assert [d["code"] for d in body["results"]] == [code]
+    assert body["results"][0]["state"] == "submitted"
+    detail = client.get(f"{URL}{code}/").json()
+    assert [a["code"] for a in detail["available_actions"]] == [
+        "accept",
+        "request_documents",
+        "refuse",
+    ]
+    assert detail["applicant_id_number"] == "074090001234"
+    # The specialist has nothing to do yet; the head neither.
+    assert token_client(officers["specialist"]).get(URL).json()["results"] == []
+    assert token_client(officers["head"]).get(URL).json()["results"] == []
+    everything = token_client(officers["specialist"]).get(URL, {"scope": "all"}).json()
+    assert [d["code"] for d in everything["results"]] == [code]
+
+
+def test_the_whole_path_through_the_api(code: str, officers: dict[str, Any]) -> None:
+    reception = token_client(officers["reception"])
+    response = post_action(reception, code, action="accept")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "new"
+    assert response.json()["register_number"] == 1
+    head = token_client(officers["head"])
+    assert [d["code"] for d in head.get(URL).json()["results"]] == [code]
+    response = post_action(head, code, action="assign", assignee="chuyenvien.stp")
+    assert response.status_code == 200, response.json()
+    specialist = token_client(officers["specialist"])
+    response = specialist.post(
+        f"{URL}{code}/actions/",
+        {
+            "action": "propose",
+            "comment": "Đủ điều kiện.",
+            "attachments": [pdf_upload("du-thao-ket-qua.pdf")],
+        },
+    )
+    assert response.status_code == 200, response.json()
+    last = response.json()["events"][-1]
+    assert last["attachments"][0]["original_name"] == "du-thao-ket-qua.pdf"
+    approver = token_client(officers["approver"])
+    assert post_action(approver, code, action="approve").status_code == 200
+    response = post_action(reception, code, action="hand_back")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "done"
+    assert body["timeliness"] in {"early", "on_time", "late"}
+    assert body["available_actions"] == []
+
+
+def test_request_documents_with_items_as_multipart(code: str, officers: dict[str, Any]) -> None:
+    response = token_client(officers["reception"]).post(
+        f"{URL}{code}/actions/",
+        {
+            "action": "request_documents",
+            "comment": "Bổ sung giấy tờ.",
+            "items": json.dumps([{"document": "Bản sao CCCD", "reason": "Ảnh mờ"}]),
+        },
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["events"][-1]["data"]["items"] == [
+        {"document": "Bản sao CCCD", "reason": "Ảnh mờ"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "expected"),
+    [
+        ("specialist", "accept", 403),
+        ("reception", "approve", 409),
+        ("supervisor", "accept", 403),
+        ("outsider", "accept", 404),
+    ],
+)
+def test_refusals(
+    code: str, officers: dict[str, Any], who: str, action: str, expected: int
+) -> None:
+    before = Dossier.objects.get(code=code)
+    response = post_action(token_client(officers[who]), code, action=action)
+    assert response.status_code == expected
+    assert response.json()["detail"]
+    after = Dossier.objects.get(code=code)
+    assert (after.status, after.state_id, after.events.count()) == (
+        before.status,
+        before.state_id,
+        before.events.count(),
+    )
+
+
+def test_bad_input(code: str, officers: dict[str, Any]) -> None:
+    client = token_client(officers["reception"])
+    response = post_action(client, code, action="refuse")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["comment"]
+    post_action(client, code, action="accept")
+    head = token_client(officers["head"])
+    response = post_action(head, code, action="assign", assignee="nobody")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["assignee"]
+    response = post_action(head, code, action="apologize", comment="Trễ", new_due_date="hôm qua")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["new_due_date"]
+
+
+def test_who_may_read(
+    code: str, citizen: Any, officers: dict[str, Any], second_factor_login: Any
+) -> None:
+    assert Client().get(URL).status_code in {401, 403}
+    assert token_client(citizen).get(URL).status_code == 403
+    assert token_client(officers["outsider"]).get(f"{URL}{code}/").status_code == 404
+    assert token_client(officers["outsider"]).get(URL, {"scope": "all"}).json()["results"] == []
+    # The supervisor reads every agency's dossiers, and may act on none.
+    supervisor = token_client(officers["supervisor"])
+    detail = supervisor.get(f"{URL}{code}/").json()
+    assert detail["available_actions"] == []
+    # A signed-in session without the second factor reaches nothing.
+    unverified = Client()
+    unverified.force_login(officers["reception"])
+    assert unverified.get(URL).status_code == 403
+    verified = second_factor_login(Client(), officers["reception"])
+    assert verified.get(URL).status_code == 200
+
+
+def test_queue_filters(citizen: Any, online_procedure: Procedure, officers: dict[str, Any]) -> None:
+    first = submit(citizen, online_procedure, key="a")
+    submit(citizen, online_procedure, key="b")
+    client = token_client(officers["reception"])
+    assert client.get(URL, {"q": first.code}).json()["count"] == 1
+    assert client.get(URL, {"status": "new"}).json()["count"] == 0
+    assert client.get(URL, {"procedure": online_procedure.code}).json()["count"] == 2
+    assert client.get(URL, {"due": "overdue"}).json()["count"] == 0
+    post_action(client, str(first.code), action="accept")
+    Dossier.objects.filter(pk=first.pk).update(due_at="2020-01-01T00:00:00Z")
+    overdue = token_client(officers["head"]).get(URL, {"due": "overdue"}).json()
+    assert [d["code"] for d in overdue["results"]] == [first.code]
