@@ -164,7 +164,7 @@ def test_queue_filters(citizen: Any, online_procedure: Procedure, officers: dict
     first = submit(citizen, online_procedure, key="a")
     submit(citizen, online_procedure, key="b")
     client = token_client(officers["reception"])
-    assert client.get(URL, {"q": first.code}).json()["count"] == 1
+    assert client.get(URL, {"q": str(first.code)}).json()["count"] == 1
     assert client.get(URL, {"status": "new"}).json()["count"] == 0
     assert client.get(URL, {"procedure": online_procedure.code}).json()["count"] == 2
     assert client.get(URL, {"due": "overdue"}).json()["count"] == 0
