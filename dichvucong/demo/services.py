@@ -11,13 +11,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dichvucong.accounts.models import ApplicantKind, Profile, User
+from dichvucong.accounts.models import ApplicantKind, Membership, Profile, User
+from dichvucong.accounts.otp import totp_device_provision
 from dichvucong.catalogue.models import FormTemplate, Procedure
 from dichvucong.catalogue.services import form_template_attach_file, procedures_import
 from dichvucong.core.text import fold
 from dichvucong.eforms.models import EForm
 from dichvucong.eforms.services import eform_upsert, procedure_online_submission_set
-from dichvucong.organizations.models import AdministrativeUnit
+from dichvucong.organizations.models import AdministrativeUnit, Agency
 from dichvucong.organizations.services import administrative_unit_upsert, agency_upsert
 
 from .form_documents import render_form_docx
@@ -35,10 +36,13 @@ class DemoSummary:
     forms_generated: int
     eforms_changed: int = 0
     accounts_changed: int = 0
+    officers_changed: int = 0
 
 
 # Demo sign-ins, listed in the README. These passwords exist only in the demo data.
 DEMO_PASSWORD = "DichVuCong@2015"  # noqa: S105
+# Every demo officer's authenticator secret (base32): `oathtool --totp -b <secret>`.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 DEMO_ACCOUNTS: list[dict[str, Any]] = [
     {
         "username": "congdan.demo",
@@ -151,6 +155,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         forms_generated=generated,
         eforms_changed=eforms_load(data_dir / "eforms"),
         accounts_changed=demo_accounts_load(),
+        officers_changed=demo_officers_load(data_dir / "officers.json"),
     )
 
 
@@ -199,5 +204,63 @@ def demo_accounts_load() -> int:
             profile.administrative_unit = unit
             profile.full_clean()
             profile.save()
+            changed += 1
+    return changed
+
+
+def demo_officers_load(path: Path) -> int:
+    """Create the demo officers, their roles and authenticator devices; return the changes.
+
+    Each officer ends with exactly the memberships of the file, the demo password and one
+    confirmed TOTP device with DEMO_TOTP_SECRET.
+    """
+    if not path.exists():
+        return 0
+    changed = 0
+    for officer in json.loads(path.read_text(encoding="utf-8"))["officers"]:
+        last_name, _space, first_name = officer["full_name"].rpartition(" ")
+        user, created = User.objects.get_or_create(
+            username=officer["username"],
+            defaults={
+                "email": officer["email"],
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_active": True,
+            },
+        )
+        changed += created
+        if (user.first_name, user.last_name) != (first_name, last_name):
+            user.first_name, user.last_name = first_name, last_name
+            user.save(update_fields=["first_name", "last_name"])
+            changed += 1
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            changed += not created
+        changed += _memberships_set(user, officer["memberships"])
+        _device, device_changed = totp_device_provision(user=user, secret=DEMO_TOTP_SECRET)
+        changed += device_changed
+    return changed
+
+
+def _memberships_set(user: User, rows: list[dict[str, Any]]) -> int:
+    """Give `user` exactly these memberships (agency, unit and role by code)."""
+    changed = 0
+    wanted: set[tuple[int, str]] = set()
+    for row in rows:
+        agency = Agency.objects.get(code=row["agency"])
+        unit = Agency.objects.get(code=row["unit"]) if row.get("unit") else None
+        wanted.add((agency.pk, row["role"]))
+        current = Membership.objects.filter(user=user, agency=agency, role=row["role"]).first()
+        if current is not None and current.unit_id == (unit.pk if unit else None):
+            continue
+        membership = current or Membership(user=user, agency=agency, role=row["role"])
+        membership.unit = unit
+        membership.full_clean()
+        membership.save()
+        changed += 1
+    for membership in Membership.objects.filter(user=user):
+        if (membership.agency_id, membership.role) not in wanted:
+            membership.delete()
             changed += 1
     return changed

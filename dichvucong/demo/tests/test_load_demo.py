@@ -54,12 +54,16 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing() -> None:
     assert Procedure.objects.filter(
         current_version__name="Cấp giấy phép xây dựng nhà ở riêng lẻ"
     ).exists()
+    # The demo officers of the README (test_demo_officers.py checks them in detail).
+    assert sorted(
+        User.objects.filter(memberships__isnull=False).distinct().values_list("username", flat=True)
+    ) == ["chuyenvien.dx", "giamsat.stttt", "lanhdao.dx", "quantri.dx", "tiepnhan.dx"]
 
     counts = (Procedure.objects.count(), ProcedureVersion.objects.count(), Agency.objects.count())
     again = demo_load()
     assert (again.units_changed, again.agencies_changed) == (0, 0)
     assert (again.procedures_created, again.procedures_updated, again.forms_generated) == (0, 0, 0)
-    assert (again.eforms_changed, again.accounts_changed) == (0, 0)
+    assert (again.eforms_changed, again.accounts_changed, again.officers_changed) == (0, 0, 0)
     assert (
         Procedure.objects.count(),
         ProcedureVersion.objects.count(),

@@ -19,5 +19,6 @@ class Command(BaseCommand):
             f"created or changed, {summary.procedures_created} procedures created, "
             f"{summary.procedures_updated} updated, {summary.forms_generated} form files "
             f"generated, {summary.eforms_changed} e-form changes, "
-            f"{summary.accounts_changed} demo account changes."
+            f"{summary.accounts_changed} demo account changes, "
+            f"{summary.officers_changed} demo officer changes."
         )
