@@ -40,20 +40,14 @@ def workflow_import(*, spec: WorkflowSpec, agency: Agency | None = None) -> Work
 
     existing = {state.code: state for state in workflow.states.all()}
     dropped = set(existing) - {state.code for state in spec.states}
-    if dropped:
-        in_use = (
-            WorkflowState.objects.filter(pk__in=[existing[c].pk for c in dropped])
-            .annotate(n=Count("dossiers"))
-            .filter(n__gt=0)
+    busy = busy_states(workflow=workflow, codes=dropped) if workflow.pk else []
+    if busy:
+        raise DefinitionError(
+            [
+                _("Không thể bỏ bước %(state)s: đang có hồ sơ ở bước này.") % {"state": code}
+                for code in busy
+            ]
         )
-        busy = sorted(state.code for state in in_use)
-        if busy:
-            raise DefinitionError(
-                [
-                    _("Không thể bỏ bước %(state)s: đang có hồ sơ ở bước này.") % {"state": code}
-                    for code in busy
-                ]
-            )
     workflow.actions.all().delete()
     WorkflowState.objects.filter(pk__in=[existing[c].pk for c in dropped]).delete()
 
@@ -93,6 +87,18 @@ def workflow_import(*, spec: WorkflowSpec, agency: Agency | None = None) -> Work
             action.save()
             position += 1
     return workflow
+
+
+def busy_states(*, workflow: Workflow, codes: set[str]) -> list[str]:
+    """Return which of the workflow's states `codes` hold dossiers, sorted."""
+    if not codes:
+        return []
+    in_use = (
+        WorkflowState.objects.filter(workflow=workflow, code__in=codes)
+        .annotate(n=Count("dossiers"))
+        .filter(n__gt=0)
+    )
+    return sorted(state.code for state in in_use)
 
 
 def workflow_export(*, workflow: Workflow) -> dict[str, Any]:
