@@ -274,6 +274,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work, run by `celery -A config beat` next to the worker. The deadline check
+# marks overdue dossiers and reminds officers of those due within one working day.
+DOSSIER_REMINDER_MINUTES = env_int("DICHVUCONG_REMINDER_MINUTES", 15)
+if DOSSIER_REMINDER_MINUTES < 1:
+    raise ValueError("DICHVUCONG_REMINDER_MINUTES must be at least 1")
+CELERY_BEAT_SCHEDULE = {
+    "dossier-deadlines-check": {
+        "task": "dichvucong.dossiers.tasks.dossier_deadlines_check",
+        "schedule": DOSSIER_REMINDER_MINUTES * 60,
+        # A run still queued when the next is due is dropped rather than piled up.
+        "options": {"expires": DOSSIER_REMINDER_MINUTES * 60},
+    },
+}
 
 # Email: the console in `make run` unless EMAIL_URL says otherwise (see docs/configuration.md).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cổng Dịch vụ công <no-reply@localhost>")
