@@ -10,7 +10,9 @@ from dichvucong.feedback.tests.conftest import submit
 
 from .support import ARTIFACTS, BROWSER_TEST, axe_violations, chromium_page
 
-pytestmark = BROWSER_TEST
+# The live server needs committed rows; serialized_rollback restores what the migrations
+# loaded (the default workflow) when an earlier transactional test flushed it.
+pytestmark = [*BROWSER_TEST, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from conftest import make_applicant
+from conftest import make_applicant, second_factor_force_login
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Procedure
 from dichvucong.dossiers.models import Dossier
@@ -40,9 +40,7 @@ def staff_client(*, superuser: bool) -> Client:
             "canbo", "cb@example.vn", "mat-khau-can-bo-12", is_staff=True
         )
         user.user_permissions.set(Permission.objects.filter(content_type__app_label="feedback"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return second_factor_force_login(Client(), user)
 
 
 def test_the_list_shows_ratings_with_filters_and_search(ratings: list[Rating]) -> None:

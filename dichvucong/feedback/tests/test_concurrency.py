@@ -16,7 +16,12 @@ from dichvucong.feedback.services import RatingAlreadyGiven, rating_submit
 
 from .conftest import submit
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: restore what the migrations loaded (the default workflow) when an
+# earlier transactional test flushed it.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 THREADS = 6
 
