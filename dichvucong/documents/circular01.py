@@ -45,7 +45,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-FONT_FAMILY = "Circular01 Serif"
+# A family name of our own: the system may have an older Liberation Serif (1.x, without
+# Vietnamese letters) under "Liberation Serif"; this name can only match the bundled files.
+# It also names the embedded fonts in the PDF ("LiberationSerif-DVC-Bold").
+FONT_FAMILY = "LiberationSerif DVC"
 _FONT_FILES = {
     ("normal", "normal"): "LiberationSerif-Regular.ttf",
     ("bold", "normal"): "LiberationSerif-Bold.ttf",
@@ -505,7 +508,7 @@ def qr_data_uri(text: str) -> str:
 
 def _context(data: Form) -> dict[str, Any]:
     """Return the template context of a form."""
-    context: dict[str, Any] = {"form": data, "heading": data.heading}
+    context: dict[str, Any] = {"form": data, "heading": data.heading, "font_family": FONT_FAMILY}
     issued_on = data.issued_on
     if isinstance(data, Register):
         context["columns"] = [str(column) for column in REGISTER_COLUMNS]
