@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dichvucong.organizations.models import Agency
 
-from .definition import SAME, DefinitionError, WorkflowSpec
+from .definition import SAME, DefinitionError, WorkflowSpec, parse_yaml
 from .models import Workflow, WorkflowAction, WorkflowState
 
 
@@ -159,3 +160,20 @@ def workflow_export(*, workflow: Workflow) -> dict[str, Any]:
         grouped[key] = item
     document["actions"] = list(grouped.values())
     return document
+
+
+DEFAULT_DOCUMENT = Path(__file__).with_name("data") / "default.yaml"
+
+
+def workflow_default_ensure(*, using: str = "default") -> Workflow | None:
+    """Load the bundled default workflow when no default workflow exists; else do nothing.
+
+    Every procedure needs a workflow to follow, so the system never runs without one: this
+    runs after every migrate and flush, like Django's content types.
+    """
+    if Workflow.objects.using(using).filter(is_default=True).exists():
+        return None
+    if using != "default":
+        return None
+    spec = parse_yaml(DEFAULT_DOCUMENT.read_text(encoding="utf-8"))
+    return workflow_import(spec=spec)

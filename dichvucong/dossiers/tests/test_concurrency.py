@@ -92,3 +92,42 @@ def test_parallel_retries_with_one_key_make_one_dossier(
     assert Dossier.objects.count() == 1
     # The losers' numbers were given back: the sequence stays gap-free.
     assert DossierSequence.objects.get().last == 1
+
+
+def test_concurrent_actions_on_one_dossier_cannot_both_succeed(
+    citizen: Any, online_procedure: Procedure, officers: dict[str, Any]
+) -> None:
+    from dichvucong.dossiers.actions import (
+        ActionNotAllowed,
+        ActionRequest,
+        dossier_action_execute,
+    )
+
+    dossier = services.dossier_submit(
+        applicant=citizen,
+        procedure=online_procedure,
+        form_data=dict(EXAMPLE),
+        files={ID_COPY_FIELD: [pdf_upload()]},
+        idempotency_key="k-race",
+    ).dossier
+    # Half the officers accept, half refuse, at the same instant.
+    actions = ["accept", "refuse"] * (THREADS // 2)
+
+    def work(index: int) -> str:
+        try:
+            dossier_action_execute(
+                dossier=dossier,
+                actor=officers["reception"],
+                request=ActionRequest(action=actions[index], comment="Cùng lúc"),
+            )
+        except ActionNotAllowed:
+            return "refused"
+        return actions[index]
+
+    outcomes = _run_parallel(work, THREADS)
+    assert outcomes.count("refused") == THREADS - 1
+    winner = next(o for o in outcomes if o != "refused")
+    dossier.refresh_from_db()
+    assert dossier.status == ("new" if winner == "accept" else "denied")
+    assert list(dossier.events.values_list("action", flat=True)) == ["submitted", winner]
+    assert dossier.register_number == (1 if winner == "accept" else None)
