@@ -186,8 +186,9 @@ class _OverridesCache:
 
 _cache = _OverridesCache()
 # The outermost atomic block of the transaction that changed the calendar and has not
-# committed yet, per thread: its own reads must see its writes, and nothing it reads
-# may be kept (a rollback would leave the process with a calendar that never was).
+# committed yet, per thread, with the overrides as that transaction sees them: its own
+# reads must see its writes, and nothing it reads may reach the process's copy (a
+# rollback would leave the process with a calendar that never was).
 _pending = threading.local()
 
 
@@ -211,7 +212,8 @@ def _changing_in_this_transaction() -> bool:
         return False
     if _outermost_atomic() is marker:
         return True
-    _pending.marker = None  # that transaction rolled back (a commit would have cleared it)
+    # That transaction rolled back (a commit would have cleared the marker).
+    _pending.marker, _pending.overrides, _pending.read_in = None, None, ()
     return False
 
 
@@ -228,7 +230,17 @@ def _shared_generation() -> int | None:
 
 def _overrides() -> dict[dt.date, bool]:
     if _changing_in_this_transaction():
-        return _load_overrides()
+        # Read again once a block open at the last read has ended: it may have been a
+        # savepoint rolled back with the change.
+        blocks = tuple(transaction.get_connection().atomic_blocks)
+        read_in = getattr(_pending, "read_in", ())
+        still_open = len(blocks) >= len(read_in) and all(
+            a is b for a, b in zip(read_in, blocks, strict=False)
+        )
+        if getattr(_pending, "overrides", None) is None or not still_open:
+            _pending.overrides, _pending.read_in = _load_overrides(), blocks
+        pending: dict[dt.date, bool] = _pending.overrides
+        return pending
     now = time.monotonic()
     if _cache.overrides is not None and now - _cache.checked_at < GENERATION_CHECK_SECONDS:
         return _cache.overrides
@@ -260,7 +272,7 @@ def calendar_changed() -> None:
     """
     marker = _outermost_atomic()
     if marker is not None:
-        _pending.marker = marker
+        _pending.marker, _pending.overrides = marker, None
     transaction.on_commit(_bump)
 
 
@@ -271,7 +283,7 @@ def calendar_cache_clear() -> None:
     test suite's transactional tests flush it; see CoreConfig.ready).
     """
     _cache.overrides, _cache.generation, _cache.checked_at = None, None, -math.inf
-    _pending.marker = None
+    _pending.marker, _pending.overrides, _pending.read_in = None, None, ()
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -450,6 +450,20 @@ def test_a_change_is_seen_by_its_own_transaction_and_undone_by_its_rollback() ->
     assert is_working_day(d(12, 26)) is False
 
 
+def test_the_changing_transaction_reads_the_calendar_once_per_change(
+    django_assert_num_queries: Any,
+) -> None:
+    calendar_day_set(day=d(12, 26), kind="working", name="Làm bù")
+    with django_assert_num_queries(1):
+        assert due_at_compute(start=at(12, 25, 10), amount=1, unit="working_days") == (
+            at(12, 26, 10)
+        )
+    with django_assert_num_queries(0):
+        assert is_working_day(d(12, 26)) is True
+    calendar_day_set(day=d(12, 26), kind="day_off", name="Không làm bù")
+    assert is_working_day(d(12, 26)) is False
+
+
 @pytest.fixture
 def shared_cache(settings: Any) -> Any:
     """A cache that keeps what it is given, as Redis does in production."""
