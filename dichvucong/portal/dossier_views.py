@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Procedure, ProcedureCase
 from dichvucong.core.ratelimit import rate_limited
-from dichvucong.dossiers import selectors, services
+from dichvucong.dossiers import actions, selectors, services
 from dichvucong.dossiers.models import Dossier, DossierDocument
 from dichvucong.dossiers.uploads import ACCEPT_ATTRIBUTE, CONTENT_TYPES
 from dichvucong.eforms.forms import eform_bound, eform_data_from_post, eform_form_errors
@@ -28,6 +28,7 @@ from dichvucong.eforms.selectors import eform_for_case, eform_initial
 from dichvucong.feedback import selectors as feedback_selectors
 from dichvucong.feedback import services as feedback_services
 from dichvucong.feedback.models import COMMENT_MAX_LENGTH, RatingLevel
+from dichvucong.workflows.models import Effect
 
 from .form_display import form_data_rows
 
@@ -224,9 +225,12 @@ def _detail_page(
     *,
     rating_post: dict[str, str] | None = None,
     rating_errors: dict[str, list[str]] | None = None,
+    supplement_errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     rating = feedback_selectors.rating_for_dossier(dossier=dossier)
     context = {
+        "supplement": _supplement_context(request, dossier),
+        "supplement_errors": supplement_errors or {},
         "dossier": dossier,
         "just_submitted": request.GET.get("moi") == "1",
         "form_rows": form_data_rows(dossier.eform, dossier.form_data),
@@ -237,9 +241,65 @@ def _detail_page(
         "rating_errors": rating_errors or {},
         "comment_max_length": COMMENT_MAX_LENGTH,
     }
-    return render(
-        request, "portal/dossier_detail.html", context, status=400 if rating_errors else 200
+    status = 400 if rating_errors or supplement_errors else 200
+    return render(request, "portal/dossier_detail.html", context, status=status)
+
+
+def _supplement_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any] | None:
+    """Return what the applicant needs to answer a request for more documents, if asked."""
+    action = next(
+        (
+            a
+            for a in actions.available_actions(dossier=dossier, user=_user(request))
+            if a.effect == Effect.SUPPLEMENT
+        ),
+        None,
     )
+    if action is None:
+        return None
+    request_event = next(
+        (e for e in reversed(list(dossier.events.all())) if e.action == "request_documents"),
+        None,
+    )
+    return {
+        "action": action,
+        "request": request_event,
+        "requirements": selectors.document_requirements(case=dossier.case, eform=dossier.eform),
+        "accept": ACCEPT_ATTRIBUTE,
+    }
+
+
+@login_required
+@require_POST
+def dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """Answer a request for more documents: new files and a note, then back to the agency."""
+    dossier = _own_or_404(request, code)
+    context = _supplement_context(request, dossier)
+    if context is None:
+        messages.error(request, _("Hồ sơ này hiện không cần bổ sung."))
+        return redirect("portal:dossier-detail", code=code)
+    fields = {r.field for r in context["requirements"]}
+    files = {name: request.FILES.getlist(name) for name in request.FILES if name in fields}
+    try:
+        actions.dossier_action_execute(
+            dossier=dossier,
+            actor=_user(request),
+            request=actions.ActionRequest(
+                action=context["action"].code,
+                comment=request.POST.get("comment", ""),
+                documents=files,
+            ),
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        return _detail_page(request, _own_or_404(request, code), supplement_errors=errors)
+    except (actions.ActionNotAllowed, actions.ActionForbidden) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Đã gửi hồ sơ bổ sung. Cơ quan sẽ tiếp tục xử lý hồ sơ của bạn.")
+        )
+    return redirect("portal:dossier-detail", code=code)
 
 
 @login_required

@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("ho-so-cua-toi/<str:code>/", dossier_views.dossier_detail, name="dossier-detail"),
     path("ho-so-cua-toi/<str:code>/rut/", dossier_views.dossier_withdraw, name="dossier-withdraw"),
+    path(
+        "ho-so-cua-toi/<str:code>/bo-sung/",
+        dossier_views.dossier_supplement,
+        name="dossier-supplement",
+    ),
     path("ho-so-cua-toi/<str:code>/danh-gia/", dossier_views.dossier_rate, name="dossier-rate"),
     path("tra-cuu-ho-so/", dossier_views.dossier_lookup, name="dossier-lookup"),
 ]
