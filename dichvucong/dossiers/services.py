@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from dichvucong.eforms.selectors import eform_for_case
 from dichvucong.eforms.validation import eform_validate
 from dichvucong.notifications.services import notify
 from dichvucong.organizations.models import Agency
+from dichvucong.workflows.models import WorkflowState
 
 from . import selectors
 from .actions import (
@@ -113,17 +114,62 @@ def _dossier_url(dossier: Dossier) -> str:
     return _site_url(reverse("portal:dossier-detail", kwargs={"code": dossier.code}))
 
 
-# What each logged action tells the applicant (a status change without its own message
-# uses the general one).
+# The officers' page of a dossier in the back office (backoffice app, built apart).
+BACKOFFICE_DOSSIER_PATH = "/mot-cua/ho-so/{code}/"
+
+
+def dossier_backoffice_url(*, code: str) -> str:
+    """Return the absolute address of a dossier's page in the back office."""
+    return _site_url(BACKOFFICE_DOSSIER_PATH.format(code=code))
+
+
+def local_display(value: datetime | None) -> str:
+    """Return `value` as the one-stop office writes it: "16:30 05/03/2015", Vietnam time."""
+    return f"{timezone.localtime(value):%H:%M %d/%m/%Y}" if value is not None else ""
+
+
+def person_name(user: User | None) -> str:
+    """Return a person's name in the Vietnamese order (family name first), or the username."""
+    if user is None:
+        return ""
+    return " ".join(part for part in (user.last_name, user.first_name) if part) or user.username
+
+
+def _data_datetime(value: Any) -> datetime | None:
+    """Read back a datetime that an action wrote into its event's data (ISO 8601)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if timezone.is_aware(parsed) else None
+
+
+# What each logged action tells the applicant, by the action's code in the workflow.
 _NOTIFICATIONS: dict[str, str] = {
     DossierEvent.Action.SUBMITTED: "dossier_submitted",
     DossierEvent.Action.WITHDRAWN: "dossier_withdrawn",
     WITHDRAW_ACTION: "dossier_withdrawn",
+    "accept": "dossier_accepted",
+    "request_documents": "dossier_documents_requested",
+    "refuse": "dossier_refused",
+    # Decree 61/2018 Art. 19(9): the applicant is sent the apology and the new date
+    # (Form 04), though the status stays the same.
+    "apologize": "dossier_apologized",
+    "hand_back": "dossier_done",
+}
+# What entering a status by another action tells the applicant; any other change of
+# status uses the general message, and an action that keeps the status says nothing.
+_STATUS_NOTIFICATIONS: dict[str, str] = {
+    DossierStatus.DENIED: "dossier_refused",
+    DossierStatus.RELEASING: "dossier_result_ready",
+    DossierStatus.DONE: "dossier_done",
 }
 
 
 def _notify_after_commit(event: DossierEvent) -> None:
-    """Queue the applicant's notification of `event` once the transaction commits.
+    """Queue the notifications of `event` once the transaction commits.
 
     The event row is the outbox: rendering and sending happen in the worker
     (`tasks.dossier_event_notify`), off the applicant's request, and a broker that is
@@ -135,19 +181,43 @@ def _notify_after_commit(event: DossierEvent) -> None:
     transaction.on_commit(lambda: dossier_event_notify.delay(event_id), robust=True)
 
 
-def dossier_event_notify(*, event: DossierEvent) -> None:
-    """Notify the applicant of a logged event; a second call for one event does nothing."""
+def _notification_name(event: DossierEvent) -> str | None:
     name = _NOTIFICATIONS.get(event.action)
-    if name is None:
-        if not event.from_status or event.from_status == event.to_status:
-            return
-        name = "dossier_status_changed"
+    if name is not None:
+        return name
+    if not event.from_status or event.from_status == event.to_status:
+        return None
+    return _STATUS_NOTIFICATIONS.get(event.to_status, "dossier_status_changed")
+
+
+def _items_text(items: Any) -> str:
+    """Return the missing documents of a request (Form 02) as lines "- document: reason"."""
+    lines = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not item.get("document"):
+            continue
+        reason = str(item.get("reason") or "").strip()
+        document = str(item["document"]).strip()
+        lines.append(f"- {document}: {reason}" if reason else f"- {document}")
+    return "\n".join(lines)
+
+
+def dossier_event_notify(*, event: DossierEvent) -> None:
+    """Notify the applicant, and an officer the dossier is assigned to, of a logged event.
+
+    A second call for one event does nothing (each notification has its key). A dossier
+    without an applicant account (paper, at the counter) notifies no applicant.
+    """
+    _assignee_notify(event=event)
+    name = _notification_name(event)
     dossier = event.dossier
-    if dossier.applicant is None:
+    if name is None or dossier.applicant is None:
         return  # a paper dossier from someone without an account: the receipt is on paper
     submitted = timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None
     url = _dossier_url(dossier)
     previous = event.from_status
+    data = event.data if isinstance(event.data, dict) else {}
+    due_at = _data_datetime(data.get("due_at")) or dossier.due_at
     try:
         notify(
             user=dossier.applicant,
@@ -163,10 +233,62 @@ def dossier_event_notify(*, event: DossierEvent) -> None:
                 "submitted_at": f"{submitted:%H:%M %d/%m/%Y}" if submitted else "",
                 "url": url,
                 "applicant_name": dossier.applicant_name,
+                "due_at": local_display(due_at),
+                "comment": event.comment,
+                "reason": event.comment,
+                "items_text": _items_text(data.get("items")),
+                "original_due_at": local_display(_data_datetime(data.get("original_due_at"))),
+                "new_due_at": local_display(_data_datetime(data.get("new_due_at"))),
             },
         )
     except IntegrityError:  # another worker notified this event at the same moment
         logger.info("Event %s was already notified", event.pk)
+
+
+def _assignee_notify(*, event: DossierEvent) -> None:
+    """Tell the officer a dossier was just assigned to that they have it (not the others).
+
+    Officers are not told of every dossier entering a step of theirs: their inbox
+    lists those. Assigning a dossier to oneself tells nobody.
+    """
+    data = event.data if isinstance(event.data, dict) else {}
+    assigned = data.get("assignee")
+    username = assigned.get("username") if isinstance(assigned, dict) else None
+    if not username:
+        return
+    assignee = User.objects.filter(username=username, is_active=True).first()
+    if assignee is None or assignee.pk == event.actor_id:
+        return
+    dossier = event.dossier
+    state_name = (
+        WorkflowState.objects.filter(workflow_id=dossier.workflow_id, code=event.to_state)
+        .values_list("name", flat=True)
+        .first()
+        if dossier.workflow_id is not None
+        else None
+    )
+    url = dossier_backoffice_url(code=dossier.code or "")
+    try:
+        notify(
+            user=assignee,
+            event="dossier_assigned",
+            url=url,
+            key=f"dossier-assigned:{event.pk}",
+            context={
+                "code": dossier.code or "",
+                "procedure_name": dossier.version.name,
+                "agency_name": dossier.agency.name,
+                "applicant_name": dossier.applicant_name,
+                "state_name": state_name or "",
+                "due_at": local_display(dossier.due_at),
+                "actor_name": person_name(event.actor),
+                "officer_name": person_name(assignee),
+                "comment": event.comment,
+                "url": url,
+            },
+        )
+    except IntegrityError:
+        logger.info("The assignment of event %s was already notified", event.pk)
 
 
 def _resolve_target(

@@ -10,8 +10,8 @@ from .services import dossier_event_notify as notify_event
 
 @shared_task
 def dossier_event_notify(event_id: int) -> None:
-    """Notify the applicant of a dossier event (idempotent: safe to run twice)."""
+    """Notify the applicant (and an assignee) of a dossier event (idempotent)."""
     event = DossierEvent.objects.select_related(
-        "dossier__version", "dossier__agency", "dossier__applicant"
+        "dossier__version", "dossier__agency", "dossier__applicant", "actor"
     ).get(pk=event_id)
     notify_event(event=event)

@@ -135,8 +135,8 @@ def test_the_whole_path_to_hand_back(
     # The applicant heard of acceptance and of the result (the callbacks run for those).
     notified = Notification.objects.filter(user=citizen).order_by("pk")
     assert [(n.event, n.key) for n in notified] == [
-        ("dossier_status_changed", f"dossier-event:{accepted.pk}"),
-        ("dossier_status_changed", f"dossier-event:{dossier.events.last().pk}"),  # type: ignore[union-attr]
+        ("dossier_accepted", f"dossier-event:{accepted.pk}"),
+        ("dossier_done", f"dossier-event:{dossier.events.last().pk}"),  # type: ignore[union-attr]
     ]
 
 
