@@ -37,6 +37,7 @@ class DemoSummary:
     eforms_changed: int = 0
     accounts_changed: int = 0
     officers_changed: int = 0
+    dossiers_created: int = 0
 
 
 # Demo sign-ins, listed in the README. These passwords exist only in the demo data.
@@ -156,6 +157,7 @@ def demo_load(*, data_dir: Path = DATA_DIR) -> DemoSummary:
         eforms_changed=eforms_load(data_dir / "eforms"),
         accounts_changed=demo_accounts_load(),
         officers_changed=demo_officers_load(data_dir / "officers.json"),
+        dossiers_created=demo_dossiers_load(),
     )
 
 
@@ -264,3 +266,149 @@ def _memberships_set(user: User, rows: list[dict[str, Any]]) -> int:
             membership.delete()
             changed += 1
     return changed
+
+
+# Demo dossiers at the People's Committee of thị xã Đồng Xoài, at every step of the
+# default workflow, so each demo officer finds work waiting (applicant, procedure, the
+# actions taken, by whom).
+DEMO_AGENCY = "000.00.20.H10"
+HOUSEHOLD_BUSINESS = "1.502011.000.00.00.H10"
+BUILDING_PERMIT = "1.501032.000.00.00.H10"
+ALCOHOL_RETAIL = "1.506012.000.00.00.H10"
+DEMO_DOSSIERS: list[tuple[str, str, list[tuple[str, str, dict[str, Any]]]]] = [
+    ("congdan.demo", HOUSEHOLD_BUSINESS, []),
+    ("doanhnghiep.demo", ALCOHOL_RETAIL, []),
+    ("congdan.demo", BUILDING_PERMIT, [("tiepnhan.dx", "accept", {})]),
+    (
+        "doanhnghiep.demo",
+        HOUSEHOLD_BUSINESS,
+        [
+            ("tiepnhan.dx", "accept", {}),
+            ("lanhdao.dx", "assign", {"assignee": "chuyenvien.dx"}),
+        ],
+    ),
+    (
+        "congdan.demo",
+        ALCOHOL_RETAIL,
+        [
+            ("tiepnhan.dx", "accept", {}),
+            ("lanhdao.dx", "assign", {"assignee": "chuyenvien.dx"}),
+            ("chuyenvien.dx", "propose", {"comment": "Hồ sơ đủ điều kiện, đề nghị cấp phép."}),
+        ],
+    ),
+    (
+        "doanhnghiep.demo",
+        BUILDING_PERMIT,
+        [
+            (
+                "tiepnhan.dx",
+                "request_documents",
+                {
+                    "comment": "Hồ sơ thiếu bản vẽ thiết kế có chữ ký của đơn vị thiết kế.",
+                    "items": [("Bản vẽ thiết kế xây dựng", "Chưa có chữ ký, đóng dấu")],
+                },
+            )
+        ],
+    ),
+    (
+        "congdan.demo",
+        HOUSEHOLD_BUSINESS,
+        [
+            ("tiepnhan.dx", "accept", {}),
+            ("lanhdao.dx", "assign", {"assignee": "chuyenvien.dx"}),
+            ("chuyenvien.dx", "propose", {"comment": "Đủ điều kiện đăng ký."}),
+            ("lanhdao.dx", "approve", {}),
+            ("tiepnhan.dx", "hand_back", {}),
+        ],
+    ),
+]
+
+
+def demo_pdf(title: str) -> bytes:
+    """Return a small, valid one-page PDF standing for a scanned paper (demo only)."""
+    text = "".join(ch for ch in title if ch.isascii() and ch not in "()\\")[:80]
+    stream = f"BT /F1 14 Tf 72 770 Td (Tai lieu mau - {text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def demo_dossiers_load() -> int:
+    """Submit the demo dossiers and take their actions once; return how many were created.
+
+    Each dossier has a fixed idempotency key: loading again finds it and does nothing.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dichvucong.dossiers import selectors as dossier_selectors
+    from dichvucong.dossiers.actions import ActionRequest, MissingItem, dossier_action_execute
+    from dichvucong.dossiers.services import dossier_submit
+
+    if not Agency.objects.filter(code=DEMO_AGENCY).exists():
+        return 0
+    created = 0
+    for index, (username, code, steps) in enumerate(DEMO_DOSSIERS, 1):
+        applicant = User.objects.filter(username=username).first()
+        procedure = Procedure.objects.filter(code=code, online_submission_enabled=True).first()
+        if applicant is None or procedure is None or procedure.current_version is None:
+            continue
+        case = dossier_selectors.case_for_version(version=procedure.current_version)
+        eform = EForm.objects.filter(procedure=procedure, case_name=case.name).first()
+        if eform is None:
+            continue
+        requirements = dossier_selectors.document_requirements(case=case, eform=eform)
+        files = {
+            r.field: [
+                SimpleUploadedFile(
+                    f"{r.field}.pdf", demo_pdf(r.document.name), content_type="application/pdf"
+                )
+            ]
+            for r in requirements
+            if r.needs_upload
+        }
+        result = dossier_submit(
+            applicant=applicant,
+            procedure=procedure,
+            form_data=dict(eform.example),
+            files=files,
+            idempotency_key=f"demo-dossier-{index}",
+            agency_code=DEMO_AGENCY,
+        )
+        if result.replayed:
+            continue
+        created += 1
+        for actor_name, action, values in steps:
+            actor = User.objects.get(username=actor_name)
+            dossier_action_execute(
+                dossier=result.dossier,
+                actor=actor,
+                request=ActionRequest(
+                    action=action,
+                    comment=values.get("comment", ""),
+                    assignee=(
+                        User.objects.get(username=values["assignee"])
+                        if "assignee" in values
+                        else None
+                    ),
+                    items=[MissingItem(document=d, reason=r) for d, r in values.get("items", [])],
+                ),
+            )
+    return created

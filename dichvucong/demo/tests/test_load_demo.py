@@ -9,6 +9,7 @@ from docx import Document
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import FormTemplate, Procedure, ProcedureVersion
 from dichvucong.demo.services import DATA_DIR, demo_load
+from dichvucong.dossiers.models import Dossier
 from dichvucong.organizations.models import AdministrativeUnit, Agency
 
 EFORM_DIR = DATA_DIR / "eforms"
@@ -59,8 +60,26 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing() -> None:
         User.objects.filter(memberships__isnull=False).distinct().values_list("username", flat=True)
     ) == ["chuyenvien.dx", "giamsat.stttt", "lanhdao.dx", "quantri.dx", "tiepnhan.dx"]
 
+    # Demo dossiers at Đồng Xoài wait at every step of the default workflow.
+    steps = list(
+        Dossier.objects.filter(agency__code="000.00.20.H10")
+        .order_by("pk")
+        .values_list("state__code", "assignee__username")
+    )
+    assert steps == [
+        ("submitted", None),
+        ("submitted", None),
+        ("assigning", None),
+        ("examining", "chuyenvien.dx"),
+        ("approving", "chuyenvien.dx"),
+        ("reception_waiting", None),
+        ("done", "chuyenvien.dx"),
+    ]
+
     counts = (Procedure.objects.count(), ProcedureVersion.objects.count(), Agency.objects.count())
     again = demo_load()
+    assert again.dossiers_created == 0
+    assert Dossier.objects.count() == len(steps)
     assert (again.units_changed, again.agencies_changed) == (0, 0)
     assert (again.procedures_created, again.procedures_updated, again.forms_generated) == (0, 0, 0)
     assert (again.eforms_changed, again.accounts_changed, again.officers_changed) == (0, 0, 0)

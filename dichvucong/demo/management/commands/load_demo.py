@@ -20,5 +20,6 @@ class Command(BaseCommand):
             f"{summary.procedures_updated} updated, {summary.forms_generated} form files "
             f"generated, {summary.eforms_changed} e-form changes, "
             f"{summary.accounts_changed} demo account changes, "
-            f"{summary.officers_changed} demo officer changes."
+            f"{summary.officers_changed} demo officer changes, "
+            f"{summary.dossiers_created} demo dossiers created."
         )
