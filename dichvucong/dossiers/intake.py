@@ -1,6 +1,6 @@
 """Dossiers that reach the agency at its counter (Decree 61/2018 Art. 15-17).
 
-A procedure offered at level 3 or 4 takes no paper: the reception officer submits online
+A procedure offered online at level 3 or 4 takes no paper: the reception officer submits online
 on the citizen's behalf, into the citizen's account, so that the citizen follows it
 there (the seed asks one-stop staff to help people file online). A procedure below level
 3 takes a paper dossier: the officer records who brought it, which documents were
@@ -53,6 +53,15 @@ class WalkIn:
     address: str = ""
 
 
+def procedure_online_only(procedure: Procedure) -> bool:
+    """Return whether the counter files this procedure online rather than taking paper.
+
+    A procedure offered at level 3 or 4 whose online submission is on takes no paper; one
+    whose online submission is off (not ready, or suspended) still takes paper.
+    """
+    return procedure.level in ONLINE_LEVELS and procedure.online_submission_enabled
+
+
 def reception_agency(*, officer: User, agency_code: str = "") -> Agency:
     """Return the agency where `officer` receives dossiers (the one named, if several)."""
     memberships = Membership.objects.filter(user=officer, role=Role.RECEPTION).select_related(
@@ -73,6 +82,8 @@ def reception_agency(*, officer: User, agency_code: str = "") -> Agency:
 def citizen_find(*, id_number: str) -> User:
     """Return the active account whose profile has this citizen ID or tax code."""
     id_number = id_number.strip()
+    if not id_number:  # blank IDs are many (businesses have none): never match on them
+        raise User.DoesNotExist
     profile = (
         Profile.objects.select_related("user")
         .filter(user__is_active=True)
@@ -82,8 +93,6 @@ def citizen_find(*, id_number: str) -> User:
         Profile.objects.select_related("user")
         .filter(user__is_active=True, tax_code=id_number)
         .first()
-        if id_number
-        else None
     )
     if profile is None:
         raise User.DoesNotExist
@@ -148,7 +157,7 @@ def dossier_counter_intake(
     idempotency key (a double click) returns the dossier already recorded.
     """
     agency = reception_agency(officer=officer, agency_code=agency_code)
-    if procedure.level in ONLINE_LEVELS:
+    if procedure_online_only(procedure):
         raise ValidationError(
             {
                 "procedure": [

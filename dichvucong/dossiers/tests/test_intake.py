@@ -163,3 +163,28 @@ def test_online_procedures_take_no_paper_and_are_filed_online_for_the_citizen(
             idempotency_key="ho-tro-2",
         )
     assert Dossier.objects.count() == 1
+
+
+def test_a_level_3_procedure_not_yet_online_still_takes_paper(
+    paper_procedure: Procedure, officers: dict[str, Any]
+) -> None:
+    Procedure.objects.filter(pk=paper_procedure.pk).update(
+        level=ServiceLevel.LEVEL_3, online_submission_enabled=False
+    )
+    paper_procedure.refresh_from_db()
+    dossier = dossier_counter_intake(
+        officer=officers["reception"],
+        procedure=paper_procedure,
+        walk_in=WALK_IN,
+        received_document_ids=[documents_of(paper_procedure)[0].pk],
+    )
+    assert (dossier.channel, dossier.status) == ("direct", "receiving")
+
+
+@pytest.mark.parametrize("id_number", ["", "   "])
+def test_a_blank_id_finds_nobody(id_number: str, citizen: Any) -> None:
+    from dichvucong.accounts.models import Profile, User
+
+    Profile.objects.filter(user=citizen).update(citizen_id="")
+    with pytest.raises(User.DoesNotExist):
+        citizen_find(id_number=id_number)
