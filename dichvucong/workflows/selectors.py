@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Prefetch, Q, QuerySet
 
+from dichvucong.catalogue.models import Procedure
 from dichvucong.core.cache import public_data_generation
 
 from .models import Workflow, WorkflowAction, WorkflowState
@@ -76,4 +77,63 @@ def actions_from(*, state_id: int) -> list[WorkflowAction]:
         WorkflowAction.objects.filter(from_state_id=state_id)
         .select_related("to_state")
         .order_by("position", "pk")
+    )
+
+
+def _at_agency(agency_id: int) -> QuerySet[Workflow]:
+    received = (
+        Procedure.objects.filter(current_version__agencies=agency_id)
+        .select_related("current_version")
+        .order_by("code")
+    )
+    return (
+        Workflow.objects.filter(
+            Q(is_default=True)
+            | Q(agency_id=agency_id)
+            | Q(agency__isnull=True, procedures__current_version__agencies=agency_id)
+        )
+        .distinct()
+        .select_related("agency")
+        .prefetch_related(Prefetch("procedures", queryset=received, to_attr="bound"))
+        .order_by("-is_default", F("agency_id").asc(nulls_first=True), "code")
+    )
+
+
+def workflows_at_agency(*, agency_id: int) -> list[Workflow]:
+    """Return the workflows that apply at an agency, the default first, its own last.
+
+    They are the default workflow, the province's workflows bound to a procedure the agency
+    receives, and the agency's own. Each carries `bound`: its procedures that the agency
+    receives (with their current version), in code order.
+    """
+    return list(_at_agency(agency_id))
+
+
+@dataclass(frozen=True)
+class WorkflowDetail:
+    """A workflow as an agency administrator reads it: its states and actions in order."""
+
+    workflow: Workflow
+    states: list[WorkflowState]
+    actions: list[WorkflowAction]
+
+    @property
+    def editable(self) -> bool:
+        """Whether the agency may import a new version of it (its own workflows only)."""
+        return self.workflow.agency_id is not None
+
+
+def workflow_get_at_agency(*, agency_id: int, pk: int) -> WorkflowDetail:
+    """Return a workflow that applies at the agency, with its states and actions.
+
+    Raise Workflow.DoesNotExist for a workflow that does not apply there (another agency's,
+    or a provincial one bound to none of its procedures).
+    """
+    workflow = _at_agency(agency_id).get(pk=pk)
+    return WorkflowDetail(
+        workflow=workflow,
+        states=list(workflow.states.order_by("position", "pk")),
+        actions=list(
+            workflow.actions.select_related("from_state", "to_state").order_by("position", "pk")
+        ),
     )

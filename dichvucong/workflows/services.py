@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from dichvucong.catalogue.models import Procedure
+from dichvucong.core.cache import public_data_changed
 from dichvucong.organizations.models import Agency
 
 from .definition import SAME, DefinitionError, WorkflowSpec, parse_yaml
@@ -177,3 +181,32 @@ def workflow_default_ensure(*, using: str = "default") -> Workflow | None:
         return None
     spec = parse_yaml(DEFAULT_DOCUMENT.read_text(encoding="utf-8"))
     return workflow_import(spec=spec)
+
+
+@transaction.atomic
+def workflow_import_for_agency(
+    *, spec: WorkflowSpec, agency: Agency, procedures: Iterable[Procedure]
+) -> Workflow:
+    """Store an agency's own workflow from its document and bind it to `procedures`.
+
+    Only procedures the agency receives may be bound; one bound to another of the agency's
+    workflows moves to this one, so that each has one workflow there. Bindings to
+    procedures the agency does not receive are left as they were. Dossiers in progress
+    keep the workflow they follow; new dossiers follow this one once it commits.
+    """
+    chosen = {procedure.pk for procedure in procedures}
+    received = set(
+        Procedure.objects.filter(current_version__agencies=agency).values_list("pk", flat=True)
+    )
+    if chosen - received:
+        raise ValidationError(
+            {"procedures": [_("Chỉ gắn được quy trình với thủ tục mà cơ quan tiếp nhận.")]}
+        )
+    workflow = workflow_import(spec=spec, agency=agency)
+    elsewhere = set(workflow.procedures.values_list("pk", flat=True)) - received
+    workflow.procedures.set(chosen | elsewhere)
+    Workflow.procedures.through.objects.filter(
+        workflow__agency=agency, procedure_id__in=chosen
+    ).exclude(workflow=workflow).delete()
+    public_data_changed()  # new dossiers look their workflow up in a cache
+    return workflow
