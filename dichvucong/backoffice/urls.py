@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import dossier_views, views
+from . import dossier_views, intake_views, views, workflow_views
 
 app_name = "backoffice"
 
@@ -24,4 +24,12 @@ urlpatterns = [
         name="dossier-attachment",
     ),
     path("so-theo-doi/", dossier_views.register, name="register"),
+    path("tiep-nhan/", intake_views.intake, name="intake"),
+    path("tiep-nhan/<str:code>/", intake_views.intake_paper, name="intake-paper"),
+    path("nop-ho-tro/", intake_views.assisted, name="assisted"),
+    path("nop-ho-tro/<str:code>/", intake_views.assisted_form, name="assisted-form"),
+    path("quy-trinh/", workflow_views.workflow_list, name="workflows"),
+    path("quy-trinh/nhap/", workflow_views.workflow_import, name="workflow-import"),
+    path("quy-trinh/<int:pk>/", workflow_views.workflow_detail, name="workflow"),
+    path("quy-trinh/<int:pk>/yaml/", workflow_views.workflow_yaml, name="workflow-yaml"),
 ]
