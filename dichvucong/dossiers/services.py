@@ -114,13 +114,9 @@ def _dossier_url(dossier: Dossier) -> str:
     return _site_url(reverse("portal:dossier-detail", kwargs={"code": dossier.code}))
 
 
-# The officers' page of a dossier in the back office (backoffice app, built apart).
-BACKOFFICE_DOSSIER_PATH = "/mot-cua/ho-so/{code}/"
-
-
 def dossier_backoffice_url(*, code: str) -> str:
     """Return the absolute address of a dossier's page in the back office."""
-    return _site_url(BACKOFFICE_DOSSIER_PATH.format(code=code))
+    return _site_url(reverse("backoffice:dossier", kwargs={"code": code}))
 
 
 def local_display(value: datetime | None) -> str:
