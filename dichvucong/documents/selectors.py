@@ -1,0 +1,139 @@
+"""The Circular 01/2018 forms of a dossier, for whoever may have them.
+
+Each function checks access in its query and raises `DoesNotExist` for what the caller
+may not have, exactly as for what does not exist (a 404 for views): an officer reaches
+the forms of their agencies' dossiers (a supervisor, every agency's), an applicant only
+the forms of their own dossiers that the law hands them (01 to 04). Downloads return
+`(filename, content)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dichvucong.accounts.models import User
+from dichvucong.dossiers.models import Dossier, DossierEvent
+from dichvucong.dossiers.selectors import officer_scope, register_for_officer
+from dichvucong.organizations.models import Agency
+
+from . import dossier_forms
+from .circular01 import Form, Register, form_filename, form_pdf, register_xlsx
+from .dossier_forms import APPLICANT_FORM_NUMBERS, FORM_DOSSIER_RELATED, FormRef
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FormNotFound(Dossier.DoesNotExist):
+    """No such form for this dossier (unknown number, or not produced yet)."""
+
+
+def _officer_dossier(*, user: User, code: str) -> Dossier:
+    scope = officer_scope(user=user)
+    return (
+        Dossier.objects.filter(scope.visible()).select_related(*FORM_DOSSIER_RELATED).get(code=code)
+    )
+
+
+def _applicant_dossier(*, applicant: User, code: str) -> Dossier:
+    if not applicant.is_authenticated:
+        raise Dossier.DoesNotExist
+    return (
+        Dossier.objects.select_related(*FORM_DOSSIER_RELATED)
+        .exclude(code__isnull=True)
+        .get(applicant_id=applicant.pk, code=code)
+    )
+
+
+def forms_list_for_officer(*, user: User, code: str) -> list[FormRef]:
+    """Return the forms of a dossier the officer may read (01 to 05)."""
+    return dossier_forms.available_forms(_officer_dossier(user=user, code=code))
+
+
+def forms_list_for_applicant(*, applicant: User, code: str) -> list[FormRef]:
+    """Return the forms of the applicant's own dossier that they receive (01 to 04)."""
+    return dossier_forms.applicant_forms(_applicant_dossier(applicant=applicant, code=code))
+
+
+def _pick(refs: list[FormRef], *, number: int, event_id: int | None) -> FormRef:
+    """Return the form asked for: the event's one, or the latest of that number."""
+    candidates = [r for r in refs if r.number == number]
+    if event_id is not None:
+        candidates = [r for r in candidates if r.event_id == event_id]
+    if not candidates:
+        raise FormNotFound
+    return candidates[-1]
+
+
+_EVENT_BUILDERS: dict[int, Callable[[DossierEvent], Form]] = {
+    2: dossier_forms.supplement_request_for,
+    3: dossier_forms.refusal_for,
+    4: dossier_forms.apology_for,
+}
+
+
+def _render(dossier: Dossier, *, number: int, event_id: int | None) -> tuple[str, bytes]:
+    events = dossier_forms.dossier_form_events(dossier)
+    ref = _pick(
+        dossier_forms.available_forms(dossier, events=events), number=number, event_id=event_id
+    )
+    data: Form
+    if number == 1:
+        data = dossier_forms.receipt_for(dossier)
+    elif number == 5:
+        data = dossier_forms.control_sheet_for(dossier)
+    else:
+        event = next(e for e in events if e.pk == ref.event_id)
+        data = _EVENT_BUILDERS[number](event)
+    return ref.filename, form_pdf(data)
+
+
+def dossier_form_for_officer(
+    *, user: User, code: str, number: int, event_id: int | None = None
+) -> tuple[str, bytes]:
+    """Return the PDF of form `number` (01-05) of a dossier the officer may read.
+
+    `event_id` picks one of several forms 02 or 04; without it, the latest. Raise
+    Dossier.DoesNotExist for another agency's dossier or a form it does not have.
+    """
+    dossier = _officer_dossier(user=user, code=code)
+    return _render(dossier, number=number, event_id=event_id)
+
+
+def dossier_form_for_applicant(
+    *, applicant: User, code: str, number: int, event_id: int | None = None
+) -> tuple[str, bytes]:
+    """Return the PDF of form `number` (01-04) of the applicant's own dossier.
+
+    Raise Dossier.DoesNotExist for another's dossier, for the office's own records
+    (05, 06) and for a form the dossier does not have.
+    """
+    if number not in APPLICANT_FORM_NUMBERS:
+        raise FormNotFound
+    dossier = _applicant_dossier(applicant=applicant, code=code)
+    return _render(dossier, number=number, event_id=event_id)
+
+
+def _register(*, user: User, agency_code: str, year: int) -> Register:
+    try:
+        agency = Agency.objects.select_related("parent", "administrative_unit").get(
+            code=agency_code
+        )
+    except Agency.DoesNotExist:
+        raise Dossier.DoesNotExist from None
+    rows = register_for_officer(user=user, agency_id=agency.pk, year=year)
+    return dossier_forms.register_for(agency, year, rows)
+
+
+def register_pdf_for_officer(*, user: User, agency_code: str, year: int) -> tuple[str, bytes]:
+    """Return the PDF of an agency's register (Form 06) for a year.
+
+    Raise Dossier.DoesNotExist for an unknown agency or one the officer may not read.
+    """
+    register = _register(user=user, agency_code=agency_code, year=year)
+    return form_filename(register), form_pdf(register)
+
+
+def register_xlsx_for_officer(*, user: User, agency_code: str, year: int) -> tuple[str, bytes]:
+    """Return an agency's register (Form 06) for a year as an Excel workbook."""
+    register = _register(user=user, agency_code=agency_code, year=year)
+    return form_filename(register, extension="xlsx"), register_xlsx(register)
