@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -64,8 +65,40 @@ def _bump() -> None:
 
 
 def public_data_changed() -> None:
-    """Invalidate every cached public read once the current transaction commits."""
+    """Invalidate every cached public read: in this process at once, elsewhere on commit.
+
+    This process moves to a generation of its own (a value the shared counter never
+    takes), so it never serves what it cached before the change, even inside the
+    changing transaction; should that transaction roll back, the process simply returns
+    to the shared generation a second later.
+    """
+    _local.update(generation=-time.time_ns(), read_at=time.monotonic())
     transaction.on_commit(_bump)
+
+
+_memo: dict[tuple[int, str, Any], Any] = {}
+_memo_lock = threading.Lock()
+MEMO_ENTRIES = 4096
+
+
+def memoize_public(namespace: str, key: Any, load: Callable[[], Any]) -> Any:
+    """Return `load()` for `key`, kept in this process until the public data changes.
+
+    For small reads that every request repeats (an e-form definition, the commune
+    codes): no cache round trip at all, and a change shows as soon as the generation
+    moves.
+    """
+    generation = public_data_generation()
+    full_key = (generation, namespace, key)
+    with _memo_lock:
+        if full_key in _memo:
+            return _memo[full_key]
+    value = load()
+    with _memo_lock:
+        if len(_memo) >= MEMO_ENTRIES or any(k[0] != generation for k in _memo):
+            _memo.clear()
+        _memo[full_key] = value
+    return value
 
 
 def cache_key(namespace: str, *parts: str) -> str:

@@ -6,18 +6,27 @@ from typing import Any
 
 from dichvucong.accounts.models import Profile, User
 from dichvucong.catalogue.models import Procedure
+from dichvucong.core.cache import memoize_public
 
 from . import kinds
 from .models import EForm
 
 
 def eform_for_case(*, procedure: Procedure, case_name: str = "") -> EForm | None:
-    """Return the e-form of the case, else the procedure's case-less one, else None."""
-    eforms = {
-        eform.case_name: eform
-        for eform in EForm.objects.filter(procedure=procedure, case_name__in={case_name, ""})
-    }
-    return eforms.get(case_name) or eforms.get("")
+    """Return the e-form of the case, else the procedure's case-less one, else None.
+
+    Kept per process until the public data changes (every e-form change moves it).
+    """
+
+    def load() -> EForm | None:
+        eforms = {
+            eform.case_name: eform
+            for eform in EForm.objects.filter(procedure=procedure, case_name__in={case_name, ""})
+        }
+        return eforms.get(case_name) or eforms.get("")
+
+    result: EForm | None = memoize_public("eform-for-case", (procedure.pk, case_name), load)
+    return result
 
 
 def _profile_value(profile: Profile, user: User, source: str, kind: str) -> Any:

@@ -53,6 +53,7 @@ def eform_upsert(
     eform.updated_by = by
     eform.full_clean()
     eform.save()
+    public_data_changed()  # the portal and the submission read e-forms through the cache
     procedure_refresh_level(procedure=procedure)
     return eform
 
@@ -62,6 +63,7 @@ def eform_delete(*, eform: EForm) -> None:
     """Delete an e-form; the last one going also closes online submission."""
     procedure = eform.procedure
     eform.delete()
+    public_data_changed()
     if procedure.online_submission_enabled and not procedure.eforms.exists():
         procedure.online_submission_enabled = False
         procedure.save(update_fields=["online_submission_enabled"])

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
+from dichvucong.core.cache import memoize_public
 from dichvucong.core.models import today
 from dichvucong.organizations.models import Tier
 from dichvucong.organizations.selectors import administrative_unit_list
@@ -234,7 +236,7 @@ def _check_not_future(schema: dict[str, Any], data: dict[str, Any], errors: Erro
 
 
 def _check_units(schema: dict[str, Any], data: dict[str, Any], errors: Errors) -> None:
-    """Check that every address names an existing commune, in one query."""
+    """Check that every address names an existing commune (codes kept per process)."""
     wanted: dict[str, str] = {}
     for name, prop in kinds.properties_of(schema).items():
         value = data.get(name)
@@ -246,10 +248,12 @@ def _check_units(schema: dict[str, Any], data: dict[str, Any], errors: Errors) -
             wanted[path] = unit
     if not wanted:
         return
-    existing = set(
-        administrative_unit_list(tier=Tier.COMMUNE)
-        .filter(code__in=set(wanted.values()))
-        .values_list("code", flat=True)
+    existing: frozenset[str] = memoize_public(
+        "commune-codes",
+        timezone.localdate(),  # units in force today
+        lambda: frozenset(
+            administrative_unit_list(tier=Tier.COMMUNE).values_list("code", flat=True)
+        ),
     )
     for path, code in wanted.items():
         if code not in existing:

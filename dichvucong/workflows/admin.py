@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .definition import DefinitionError, WorkflowSpec, dump_yaml, parse_yaml
 from .models import Workflow, WorkflowAction
-from .services import busy_states, workflow_export, workflow_import
+from .services import busy_states, workflow_export, workflow_import, workflow_procedures_set
 
 
 class WorkflowAdminForm(forms.ModelForm):
@@ -142,6 +142,11 @@ class WorkflowAdmin(admin.ModelAdmin):
         workflow = workflow_import(spec=spec, agency=form.cleaned_data.get("agency"))
         form.instance = workflow
         obj.pk = workflow.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        workflow_procedures_set(
+            workflow=form.instance, procedures=form.cleaned_data.get("procedures", [])
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workflow]:
         return super().get_queryset(request).select_related("agency")

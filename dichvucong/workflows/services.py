@@ -91,7 +91,15 @@ def workflow_import(*, spec: WorkflowSpec, agency: Agency | None = None) -> Work
             action.full_clean(validate_unique=False)
             action.save()
             position += 1
+    public_data_changed()  # new dossiers look their workflow up through the cache
     return workflow
+
+
+@transaction.atomic
+def workflow_procedures_set(*, workflow: Workflow, procedures: Iterable[Procedure]) -> None:
+    """Bind exactly these procedures to the workflow (for dossiers submitted from now on)."""
+    workflow.procedures.set(list(procedures))
+    public_data_changed()
 
 
 def busy_states(*, workflow: Workflow, codes: set[str]) -> list[str]:

@@ -11,7 +11,7 @@ from django.db import transaction
 from dichvucong.catalogue.models import Procedure
 from dichvucong.organizations.models import Agency
 from dichvucong.workflows.definition import DefinitionError, parse_yaml
-from dichvucong.workflows.services import workflow_import
+from dichvucong.workflows.services import workflow_import, workflow_procedures_set
 
 DEFAULT = Path(__file__).resolve().parents[2] / "data" / "default.yaml"
 
@@ -43,7 +43,11 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 workflow = workflow_import(spec=parse_yaml(text), agency=agency)
-                workflow.procedures.add(*procedures)
+                if procedures:
+                    workflow_procedures_set(
+                        workflow=workflow,
+                        procedures={*workflow.procedures.all(), *procedures},
+                    )
         except DefinitionError as error:
             raise CommandError("\n".join(error.errors)) from None
         self.stdout.write(
