@@ -95,3 +95,20 @@ def test_cache_keys_depend_on_language(locmem_cache, client: Client, procedures)
     english = client.get(LIST, {"tier": "moon"}).json()["errors"]["tier"][0]
     assert vietnamese == "moon không phải là một giá trị hợp lệ."
     assert english == "moon is not a valid value."
+
+
+@pytest.mark.django_db
+def test_memoize_public_keeps_a_value_until_the_public_data_changes() -> None:
+    from dichvucong.core.cache import memoize_public, public_data_changed
+
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    assert memoize_public("test-memo", "k", load) == 1
+    assert memoize_public("test-memo", "k", load) == 1
+    assert memoize_public("test-memo", "other", load) == 2
+    public_data_changed()  # this process sees the change at once, before any commit
+    assert memoize_public("test-memo", "k", load) == 3
