@@ -6,6 +6,7 @@ from dichvucong.accounts.api import views as accounts
 from dichvucong.catalogue.api import views as catalogue
 from dichvucong.core.cache import cache_public_json
 from dichvucong.dossiers.api import backoffice
+from dichvucong.dossiers.api import forms as dossier_forms
 from dichvucong.dossiers.api import views as dossiers
 from dichvucong.feedback.api import views as feedback
 from dichvucong.organizations.api import views as organizations
@@ -58,6 +59,16 @@ urlpatterns = [
         feedback.DossierRatingView.as_view(),
         name="dossier-rating",
     ),
+    path(
+        "dossiers/<str:code>/forms/",
+        dossier_forms.ApplicantFormListView.as_view(),
+        name="dossier-form-list",
+    ),
+    path(
+        "dossiers/<str:code>/forms/<int:number>/",
+        dossier_forms.ApplicantFormView.as_view(),
+        name="dossier-form",
+    ),
     path("lookup/<str:code>/", dossiers.LookupView.as_view(), name="lookup"),
     path(
         "backoffice/dossiers/",
@@ -73,5 +84,20 @@ urlpatterns = [
         "backoffice/dossiers/<str:code>/actions/",
         backoffice.OfficerActionView.as_view(),
         name="backoffice-dossier-action",
+    ),
+    path(
+        "backoffice/dossiers/<str:code>/forms/",
+        dossier_forms.OfficerFormListView.as_view(),
+        name="backoffice-dossier-form-list",
+    ),
+    path(
+        "backoffice/dossiers/<str:code>/forms/<int:number>/",
+        dossier_forms.OfficerFormView.as_view(),
+        name="backoffice-dossier-form",
+    ),
+    path(
+        "backoffice/register/",
+        dossier_forms.OfficerRegisterView.as_view(),
+        name="backoffice-register",
     ),
 ]

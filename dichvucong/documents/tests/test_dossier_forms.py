@@ -96,10 +96,9 @@ def site(settings: Any) -> None:
     settings.SITE_URL = SITE + "/"
 
 
-@pytest.fixture
-def path(site: None, citizen: Any, online_procedure: Procedure, officers: dict[str, Any]) -> Path:
+def drive(citizen: Any, procedure: Procedure, officers: dict[str, Any]) -> Path:
     """Accept, assign, request documents, supplement, propose, apologise, approve, hand back."""
-    dossier = submit(citizen, online_procedure)
+    dossier = submit(citizen, procedure)
     accepted = act(dossier, officers["reception"], "accept")
     receipt_at_acceptance = receipt_for(loaded(dossier))
     act(dossier, officers["head"], "assign", assignee=officers["specialist"])
@@ -135,6 +134,11 @@ def path(site: None, citizen: Any, online_procedure: Procedure, officers: dict[s
         far=far,
         new_due=new_due,
     )
+
+
+@pytest.fixture
+def path(site: None, citizen: Any, online_procedure: Procedure, officers: dict[str, Any]) -> Path:
+    return drive(citizen, online_procedure, officers)
 
 
 def event_of(dossier: Dossier, event: DossierEvent) -> DossierEvent:
