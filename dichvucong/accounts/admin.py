@@ -13,7 +13,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import ExternalIdentity, Profile, User
+from .models import ExternalIdentity, Membership, Profile, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -50,9 +50,31 @@ class ExternalIdentityInline(admin.TabularInline):
         return False
 
 
+class MembershipInline(admin.TabularInline):
+    """The officer's roles: one row per agency and role, optionally in a unit."""
+
+    model = Membership
+    fk_name = "user"
+    fields = ("agency", "unit", "role", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("agency", "unit")
+    extra = 0
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who holds which role where: the list an agency's staff changes are checked in."""
+
+    list_display = ("user", "agency", "unit", "role", "created_at")
+    list_filter = ("role", "agency__tier")
+    search_fields = ("user__username", "user__last_name", "user__first_name", "agency__name")
+    autocomplete_fields = ("user", "agency", "unit")
+    list_select_related = ("user", "agency", "unit")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    inlines = [ProfileInline, ExternalIdentityInline]
+    inlines = [ProfileInline, ExternalIdentityInline, MembershipInline]
     list_display = ["username", "email", "profile_name", "profile_kind", "is_active", "is_staff"]
     list_filter = ["profile__kind", "is_active", "is_staff", "is_superuser", "groups"]
     search_fields = [
