@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Procedure, ProcedureCase
 from dichvucong.core.ratelimit import rate_limited
+from dichvucong.documents import selectors as form_selectors
+from dichvucong.documents.dossier_forms import applicant_forms
 from dichvucong.dossiers import actions, selectors, services
 from dichvucong.dossiers.models import Dossier, DossierDocument
 from dichvucong.dossiers.uploads import ACCEPT_ATTRIBUTE, CONTENT_TYPES
@@ -240,6 +242,7 @@ def _detail_page(
         "rating_post": rating_post or {},
         "rating_errors": rating_errors or {},
         "comment_max_length": COMMENT_MAX_LENGTH,
+        "agency_forms": applicant_forms(dossier),
     }
     status = 400 if rating_errors or supplement_errors else 200
     return render(request, "portal/dossier_detail.html", context, status=status)
@@ -370,6 +373,29 @@ def document_download(request: HttpRequest, dossier_pk: int, pk: int) -> FileRes
         filename=document.original_name,
         content_type=CONTENT_TYPES.get(document.kind, "application/octet-stream"),  # type: ignore[call-overload]
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def dossier_form(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    """Send a form the agency issued on the applicant's own dossier (01-04) as a PDF."""
+    raw_event = request.GET.get("event", "")
+    if raw_event and not (raw_event.isdigit() and len(raw_event) <= 18):
+        raise Http404(_("Không có giấy tờ này."))
+    try:
+        filename, pdf = form_selectors.dossier_form_for_applicant(
+            applicant=_user(request),
+            code=code,
+            number=number,
+            event_id=int(raw_event) if raw_event else None,
+        )
+    except Dossier.DoesNotExist:
+        raise Http404(_("Không có giấy tờ này.")) from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -34,5 +34,10 @@ urlpatterns = [
         name="dossier-supplement",
     ),
     path("ho-so-cua-toi/<str:code>/danh-gia/", dossier_views.dossier_rate, name="dossier-rate"),
+    path(
+        "ho-so-cua-toi/<str:code>/mau/<int:number>/",
+        dossier_views.dossier_form,
+        name="dossier-form",
+    ),
     path("tra-cuu-ho-so/", dossier_views.dossier_lookup, name="dossier-lookup"),
 ]
