@@ -250,7 +250,11 @@ SPECTACULAR_SETTINGS = {
     # The documentation page's scripts are served from here, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "dichvucong.dossiers.models.DossierStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dichvucong.dossiers.models.DossierStatus",
+        "TimelinessEnum": "dichvucong.core.workdays.Timeliness",
+        "DocumentKindEnum": "dichvucong.dossiers.models.DocumentKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dichvucong.core.api.schema.add_error_responses",
@@ -351,4 +355,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF they render at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
