@@ -47,6 +47,7 @@ from dichvucong.dossiers.models import (
 from dichvucong.dossiers.selectors import (
     FINISHED_STATUSES,
     InboxFilters,
+    OfficerScope,
     attachment_get_for_officer,
     document_get_for_officer,
     dossier_get_for_officer,
@@ -102,15 +103,17 @@ def due_marker(dossier: Dossier, *, now: datetime, horizon: datetime) -> str:
     return "soon" if dossier.due_at <= horizon else ""
 
 
-def default_scope(*, user: User) -> str:
+def default_scope(scope: OfficerScope) -> str:
     """Return the inbox's default scope: the officer's queue, or all for a supervisor only."""
-    return "mine" if officer_scope(user=user).agency_ids else "all"
+    return "mine" if scope.agency_ids else "all"
 
 
-def inbox_counts(*, user: User, now: datetime | None = None) -> InboxCounts:
+def inbox_counts(
+    *, user: User, scope: str | None = None, now: datetime | None = None
+) -> InboxCounts:
     """Return how many dossiers wait for the officer, and how many are due soon or late."""
     now = now or timezone.now()
-    scope = default_scope(user=user)
+    scope = scope or default_scope(officer_scope(user=user))
 
     def count(due: str) -> int:
         filters = InboxFilters(scope=scope, due=due)
@@ -121,9 +124,9 @@ def inbox_counts(*, user: User, now: datetime | None = None) -> InboxCounts:
     )
 
 
-def _procedure_choices(*, user: User) -> list[tuple[str, str]]:
+def _procedure_choices(scope: OfficerScope) -> list[tuple[str, str]]:
     """Return the procedures of dossiers the officer may read, for the filter."""
-    visible = Dossier.objects.filter(officer_scope(user=user).visible())
+    visible = Dossier.objects.filter(scope.visible())
     procedures = (
         Procedure.objects.filter(pk__in=visible.values("procedure_id"))
         .select_related("current_version")
@@ -143,10 +146,11 @@ class InboxRow:
 def inbox(request: HttpRequest) -> HttpResponse:
     """List the dossiers waiting for the officer (or all they may read), filtered, paged."""
     user = _user(request)
-    scope = default_scope(user=user)
+    officer = officer_scope(user=user)
+    scope = default_scope(officer)
     form = InboxFilterForm(
         request.GET or None,
-        procedures=_procedure_choices(user=user),
+        procedures=_procedure_choices(officer),
         default_scope=scope,
         initial={"scope": scope, "ordering": "due_at"},
     )
@@ -160,7 +164,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "rows": [InboxRow(d, due_marker(d, now=now, horizon=horizon)) for d in page],
-        "counts": inbox_counts(user=user, now=now),
+        "counts": inbox_counts(user=user, scope=scope, now=now),
     }
     return render(request, "backoffice/inbox.html", context)
 
