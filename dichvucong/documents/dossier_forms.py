@@ -113,7 +113,7 @@ class FormRef:
 
     number: int  # 1 to 5
     event_id: int | None  # the event the form comes from (None for Form 05)
-    title: str  # the form's Vietnamese title
+    title: str  # the form's title in the active language (Vietnamese by default)
     filename: str  # download name, e.g. "mau-02-000.00.01.H10-260305-0001-2.pdf"
     issued_at: datetime  # when the event happened (Form 05: the acceptance)
 
