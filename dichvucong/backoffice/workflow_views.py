@@ -10,6 +10,7 @@ belongs to another agency or to the province.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -80,6 +82,14 @@ def _url(name: str, agency: Agency, agencies: list[Agency], *args: Any, **params
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def _amount(value: Decimal | None) -> str:
+    """Return a time limit as people write it: 0,5 and 4, not 0,50 and 4,00."""
+    if value is None:
+        return ""
+    exact = value.to_integral() if value == value.to_integral() else value.normalize()
+    return formats.number_format(exact)
+
+
 def _role_names(codes: list[str]) -> list[str]:
     return [str(ACTOR_ROLES.get(code, code)) for code in codes]
 
@@ -129,7 +139,10 @@ def workflow_detail(
 ) -> HttpResponse:
     """Show a workflow's states and actions as tables, with its bound procedures."""
     detail = _detail_or_404(agency, pk)
-    states = [{"state": s, "roles": _role_names(list(s.roles))} for s in detail.states]
+    states = [
+        {"state": s, "roles": _role_names(list(s.roles)), "limit": _amount(s.time_limit)}
+        for s in detail.states
+    ]
     actions = [
         {
             "action": a,
