@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import Membership, Role, User
+from dichvucong.accounts.selectors import officer_display_name
 from dichvucong.catalogue.models import ProcessingTime
 from dichvucong.core import workdays
 from dichvucong.workflows.models import APPLICANT, Effect, WorkflowAction, WorkflowState
@@ -271,7 +272,7 @@ def dossier_action_execute(
             comment = _clean_comment(request, action)
             checked = _check_attachments(request, action)
             now = timezone.now()
-            data: dict[str, Any] = {}
+            data: dict[str, Any] = {"effect": action.effect} if action.effect != "none" else {}
             effect_documents = _apply_effect(
                 locked, action=action, request=request, now=now, data=data, actor=actor
             )
@@ -394,7 +395,11 @@ def _apply_effect(
                 {"assignee": [_("Người được phân công phải là chuyên viên của cơ quan.")]}
             )
         dossier.assignee = assignee
-        data["assignee"] = {"username": assignee.username, "name": assignee.get_full_name()}
+        data["assignee"] = {
+            "id": assignee.pk,
+            "username": assignee.username,
+            "name": officer_display_name(user=assignee),
+        }
     elif effect == Effect.APOLOGIZE:
         _apologize(dossier, request=request, now=now, data=data)
     elif effect == Effect.HAND_BACK:
