@@ -21,7 +21,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from dichvucong.accounts.models import User
 from dichvucong.accounts.selectors import officer_display_name
 from dichvucong.catalogue.models import Procedure
 from dichvucong.core import workdays
+from dichvucong.documents.dossier_forms import available_forms, register_row
 from dichvucong.dossiers.actions import (
     ActionForbidden,
     ActionNotAllowed,
@@ -58,7 +59,7 @@ from dichvucong.dossiers.selectors import (
 from dichvucong.dossiers.uploads import CONTENT_TYPES
 from dichvucong.organizations.models import Agency
 from dichvucong.portal.form_display import form_data_rows
-from dichvucong.workflows.models import ACTOR_ROLES, WorkflowAction, WorkflowState
+from dichvucong.workflows.models import ACTOR_ROLES, APPLICANT, WorkflowAction, WorkflowState
 
 from .access import officer_required
 from .action_forms import ActionForm, submitted_rows
@@ -207,6 +208,29 @@ class TimelineEntry:
     documents: list[str] = field(default_factory=list)
 
 
+def _by_applicant(dossier: Dossier, event: DossierEvent) -> bool:
+    return event.actor_id is not None and event.actor_id == dossier.applicant_id
+
+
+def _actor_name(dossier: Dossier, event: DossierEvent) -> str:
+    """Return who acted: the applicant by the name on the dossier, an officer by theirs."""
+    if event.actor is None:
+        return ""
+    if _by_applicant(dossier, event) and dossier.applicant_name:
+        return dossier.applicant_name
+    return officer_display_name(user=event.actor)
+
+
+def _assignee_name(dossier: Dossier, assigned: Any) -> str:
+    """Return the assigned specialist's name as recorded (as shown today if still assigned)."""
+    if not isinstance(assigned, dict) or not assigned:
+        return ""
+    current = dossier.assignee
+    if current is not None and current.username == assigned.get("username"):
+        return officer_display_name(user=current)
+    return str(assigned.get("name") or assigned.get("username") or "")
+
+
 def _timeline(dossier: Dossier) -> list[TimelineEntry]:
     states = WorkflowState.objects.filter(workflow_id=dossier.workflow_id or 0)
     names = dict(states.values_list("code", "name"))
@@ -218,8 +242,11 @@ def _timeline(dossier: Dossier) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 event=event,
-                actor=officer_display_name(user=event.actor) if event.actor else "",
-                role=str(ACTOR_ROLES.get(event.actor_role, event.actor_role)),
+                actor=_actor_name(dossier, event),
+                role=str(
+                    ACTOR_ROLES.get(event.actor_role, event.actor_role)
+                    or (ACTOR_ROLES[APPLICANT] if _by_applicant(dossier, event) else "")
+                ),
                 from_state=names.get(event.from_state, event.from_state),
                 to_state=names.get(event.to_state, event.to_state),
                 items=[i for i in data.get("items", []) if isinstance(i, dict)],
@@ -231,15 +258,31 @@ def _timeline(dossier: Dossier) -> list[TimelineEntry]:
                     if isinstance(register, dict) and register.get("number")
                     else ""
                 ),
-                assignee=(
-                    f"{assignee.get('name') or assignee.get('username')}"
-                    if isinstance(assignee, dict) and assignee
-                    else ""
-                ),
+                assignee=_assignee_name(dossier, assignee),
                 documents=[str(d) for d in data.get("documents", [])],
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class Printable:
+    label: str
+    url: str
+
+
+def _printables(dossier: Dossier) -> list[Printable]:
+    """Return the Circular 01/2018 forms the dossier has, linked to the forms API."""
+    printables = []
+    for ref in available_forms(dossier, events=list(dossier.events.all())):
+        url = reverse("api:backoffice-dossier-form", args=[dossier.code, ref.number])
+        label = _("Mẫu %(number)02d: %(title)s") % {"number": ref.number, "title": ref.title}
+        if ref.repeatable and ref.event_id is not None:
+            url += f"?event={ref.event_id}"
+            when = formats.date_format(timezone.localtime(ref.issued_at), "H:i d/m/Y")
+            label += f" ({when})"
+        printables.append(Printable(label=label, url=url))
+    return printables
 
 
 def _action_forms(
@@ -270,8 +313,10 @@ def _detail_page(
     context = {
         "dossier": dossier,
         "marker": due_marker(dossier, now=now, horizon=_due_horizon(now)),
+        "finished": dossier.status in FINISHED_STATUSES,
         "form_rows": form_data_rows(dossier.eform, dossier.form_data),
         "timeline": _timeline(dossier),
+        "printables": _printables(dossier),
         "action_forms": forms,
         "failed_form": bound if bound is not None and bound in forms else None,
         "refusal": refusal,
@@ -414,16 +459,13 @@ def _register_agencies(*, user: User) -> QuerySet[Agency]:
     return agencies.order_by("code")
 
 
-def _register_note(dossier: Dossier) -> str:
-    notes = []
-    if dossier.original_due_at is not None:
-        when = formats.date_format(timezone.localtime(dossier.original_due_at), "d/m/Y")
-        notes.append(_("Đã xin lỗi, hẹn lại (hẹn ban đầu %(day)s)") % {"day": when})
-    if dossier.timeliness:
-        notes.append(str(dossier.get_timeliness_display()))
-    elif dossier.status in FINISHED_STATUSES and dossier.status != DossierStatus.DONE:
-        notes.append(str(dossier.get_status_display()))
-    return "; ".join(notes)
+def _register_entry(dossier: Dossier) -> RegisterEntry:
+    """Return a dossier's row as Form 06 prints it (address and phone, note)."""
+    try:
+        row = register_row(dossier)
+    except ValueError:  # in the register without an acceptance time: shown as it is
+        return RegisterEntry(dossier=dossier, address_phone=dossier.applicant_address, note="")
+    return RegisterEntry(dossier=dossier, address_phone=row.address_phone, note=row.note)
 
 
 @officer_required
@@ -449,14 +491,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except Dossier.DoesNotExist:
             raise Http404 from None
         page = Paginator(dossiers, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
-        entries = [
-            RegisterEntry(
-                dossier=d,
-                address_phone=", ".join(p for p in (d.applicant_address, d.applicant_phone) if p),
-                note=_register_note(d),
-            )
-            for d in page
-        ]
+        entries = [_register_entry(d) for d in page]
     context = {
         "form": form,
         "agency": agency,
@@ -469,20 +504,9 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-def api_path(path: str) -> str:
-    """Return `path` when the API serves it (the forms endpoints may not exist yet), or ""."""
-    try:
-        resolve(path.split("?", 1)[0])
-    except Resolver404:
-        return ""
-    return path
-
-
 def _register_exports(form: RegisterForm) -> list[tuple[str, str]]:
-    """Return the links to the register as PDF and Excel, when the forms API offers them."""
-    base = api_path("/api/v1/backoffice/register/")
-    if not base:
-        return []
+    """Return the links to the register as PDF and Excel (the forms API)."""
+    base = reverse("api:backoffice-register")
     query = urlencode({"agency": form.chosen_agency().code, "year": form.cleaned_data["year"]})
     return [
         (_("Tải sổ theo dõi (PDF)"), f"{base}?{query}&format=pdf"),

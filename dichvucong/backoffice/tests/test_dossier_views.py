@@ -308,9 +308,19 @@ def test_the_whole_path_through_the_pages(dossier: Dossier, officers: dict[str, 
     response = post(reception, code, "accept")
     assert response.status_code == 302
     assert response["Location"] == page_of(code)
-    page = text(reception.get(page_of(code)))
+    response = reception.get(page_of(code))
+    page = text(response)
     assert f"Đã thực hiện “Tiếp nhận hồ sơ” với hồ sơ {code}." in page
     assert "Số 1, sổ năm" in page
+    # The receipt (Form 01) and the control sheet (Form 05) now exist, from the forms API.
+    links = re.findall(
+        r'<a href="(/api/v1/backoffice/[^"]+)">([^<]+)</a>', response.content.decode()
+    )
+    assert [url for url, _label in links] == [
+        f"/api/v1/backoffice/dossiers/{code}/forms/1/",
+        f"/api/v1/backoffice/dossiers/{code}/forms/5/",
+    ]
+    assert links[0][1].startswith("Mẫu 01: ")
 
     head = signed_in(officers["head"])
     body = head.get(page_of(code)).content.decode()
@@ -355,7 +365,7 @@ def test_the_whole_path_through_the_pages(dossier: Dossier, officers: dict[str, 
     ]
     page = text(reception.get(page_of(code)))
     assert "Chờ phân công xử lý → Chuyên viên thẩm định" in page
-    assert "Phân công: Chuyenvien Nguyễn" in page
+    assert "Phân công: Nguyễn Chuyenvien" in page
     assert "Ở bước “Đã trả kết quả”, bạn không có thao tác nào với hồ sơ này." in page
 
 
@@ -592,6 +602,11 @@ def test_the_register_in_register_order(
     page = text(response)
     assert f"Sở Tư pháp – năm {year}" in page  # noqa: RUF001
     assert "12 đường Phú Riềng Đỏ" in page and "0912345678" in page
+    exports = re.findall(r'<a href="(/api/v1/backoffice/register/[^"]+)">', body)
+    assert exports == [
+        f"/api/v1/backoffice/register/?agency=000.00.01.H10&amp;year={year}&amp;format=pdf",
+        f"/api/v1/backoffice/register/?agency=000.00.01.H10&amp;year={year}&amp;format=xlsx",
+    ]
     assert inbox_codes(client.get(REGISTER, {"year": year - 1})) == []
 
 
