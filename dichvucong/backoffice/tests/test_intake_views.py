@@ -413,3 +413,18 @@ def test_changing_the_citizen_forgets_the_one_chosen(
     response = reception.post(ASSISTED, {"action": "change"})
     assert response.status_code == 302
     assert ASSISTED_CITIZEN not in reception.session
+
+
+def test_the_menu_links_the_counter_for_reception_officers_only(
+    client: Client, officers: dict[str, Any], paper_procedure: Procedure
+) -> None:
+    link = '<a href="/mot-cua/tiep-nhan/" aria-current="page">Tiếp nhận tại quầy</a>'
+    reception = second_factor_force_login(client, officers["reception"])
+    assert link in reception.get(START).content.decode()
+    inside = reception.get(f"{START}{paper_procedure.code}/").content.decode()
+    assert '<a href="/mot-cua/tiep-nhan/" aria-current="true">Tiếp nhận tại quầy</a>' in inside
+    home = reception.get("/mot-cua/").content.decode()
+    assert '<a href="/mot-cua/tiep-nhan/">Tiếp nhận tại quầy</a>' in home
+    assert "Quy trình</a>" not in home
+    specialist = second_factor_force_login(Client(), officers["specialist"])
+    assert "Tiếp nhận tại quầy" not in specialist.get("/mot-cua/").content.decode()

@@ -372,3 +372,13 @@ def test_dossiers_in_progress_keep_their_workflow(
     before.refresh_from_db()
     assert before.workflow_id == default.pk
     assert submit(citizen, justice, key="sau").workflow.code == "stp-sau"  # type: ignore[union-attr]
+
+
+def test_the_menu_links_the_workflows_for_agency_administrators(
+    admin: Client, officers: dict[str, Any]
+) -> None:
+    page = admin.get(LIST).content.decode()
+    assert '<a href="/mot-cua/quy-trinh/" aria-current="page">Quy trình</a>' in page
+    assert "Tiếp nhận tại quầy" not in page
+    reception = second_factor_force_login(Client(), officers["reception"])
+    assert 'href="/mot-cua/quy-trinh/"' not in reception.get("/mot-cua/").content.decode()
