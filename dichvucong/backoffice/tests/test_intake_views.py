@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
+from django.utils import timezone
 
 from conftest import second_factor_force_login
 from dichvucong.accounts.models import Membership
@@ -194,7 +195,14 @@ def test_accept_at_once_records_the_dossier_and_opens_its_page(
     assert [d["id"] for d in intake.data["received_documents"]] == [d.pk for d in documents[:2]]
     assert [d.original_name for d in dossier.documents.all()] == ["to-khai.pdf"]
     (message,) = messages_of(response)
-    assert message.startswith(f"Đã tiếp nhận hồ sơ {dossier.code}, hẹn trả kết quả lúc ")
+    local = timezone.localtime(dossier.due_at)
+    receipt = f"/api/v1/backoffice/dossiers/{dossier.code}/forms/01/"
+    assert message == (
+        f"Đã tiếp nhận hồ sơ {dossier.code}, hẹn trả kết quả lúc {local:%H:%M} ngày "
+        f'{local:%d/%m/%Y}. <a href="{receipt}">In giấy tiếp nhận và hẹn trả kết quả (Mẫu 01)</a>'
+    )
+    printed = reception.get(receipt)
+    assert (printed.status_code, printed["Content-Type"]) == (200, "application/pdf")
 
 
 def test_a_double_post_of_one_form_records_one_dossier(
