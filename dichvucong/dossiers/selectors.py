@@ -7,9 +7,10 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -361,9 +362,10 @@ class InboxFilters:
     ordering: str = "due_at"
 
 
-ORDERINGS = {
-    "due_at": ("due_at", "pk"),
-    "-due_at": ("-due_at", "-pk"),
+# Dossiers without a due date yet (not accepted) come last either way, on both databases.
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "due_at": (F("due_at").asc(nulls_last=True), "pk"),
+    "-due_at": (F("due_at").desc(nulls_last=True), "-pk"),
     "submitted_at": ("submitted_at", "pk"),
     "-submitted_at": ("-submitted_at", "-pk"),
 }
