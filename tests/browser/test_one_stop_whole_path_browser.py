@@ -8,13 +8,15 @@ dossier done, with its receipt, and rates the service.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import second_factor_force_login, totp_code
 from dichvucong.dossiers.models import Dossier
-from dichvucong.dossiers.tests.fixtures import make_officer, pdf_bytes
+from dichvucong.dossiers.tests.fixtures import pdf_bytes
 from dichvucong.feedback.models import Rating
 
 from .support import ARTIFACTS, BROWSER_TEST, axe_violations, chromium_page
@@ -128,11 +130,8 @@ def test_from_online_submission_to_rating(
     assert (rating.level, rating.comment) == ("very_satisfied", "Cán bộ hướng dẫn tận tình.")
 
 
-def make_officer_with_app(officers) -> object:
+def make_officer_with_app(officers: dict[str, Any]) -> Any:
     """Return the reception officer, with an authenticator app set up."""
     reception = officers["reception"]
     TOTPDevice.objects.get_or_create(user=reception, name="Điện thoại", confirmed=True)
     return reception
-
-
-__all__ = ["make_officer"]
