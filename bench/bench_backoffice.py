@@ -88,6 +88,8 @@ PAGE_SIZE = 20
 QUEUE = "/api/v1/backoffice/dossiers/"
 REGISTER_API = "/api/v1/backoffice/register/"
 REGISTER_PAGE = "/mot-cua/so-theo-doi/"
+# The register page's size (REGISTER_PAGE_SIZE in dichvucong/backoffice/dossier_views.py).
+REGISTER_PAGE_SIZE = int(os.environ.get("BENCH_BACKOFFICE_REGISTER_PAGE_SIZE", "50"))
 WARM = "3s"
 
 # Stop sending at the deadline (the second script argument, in seconds), or when the
@@ -463,14 +465,21 @@ def sign_in(username: str) -> str:
 
 
 def last_page(path: str, header: str, value: str, person: dict[str, Any], year: int) -> int:
-    """Return the register's last page: from the JSON count, or the HTML page's links."""
+    """Return the register's last page: from the JSON count, or the entries in the database."""
     status, kind, body = get(f"{path}?agency={person['agency']}&year={year}", {header: value})
     if status != 200:
         raise RuntimeError(f"{person['username']}: the register answers {status}")
     if kind.startswith("application/json"):
         listing = json.loads(body)
         return max(1, -(-int(listing["count"]) // max(1, len(listing["results"]))))
-    return max([1, *(int(n) for n in re.findall(rb"[?&;]page=(\d+)", body))])
+    # The page's links name only the pages around it: count the register's entries.
+    (entries,) = query(
+        "SELECT count(*) FROM dossiers_dossier d JOIN organizations_agency a "
+        "ON a.id = d.agency_id WHERE a.code = %s AND d.register_year = %s "
+        "AND d.register_number IS NOT NULL",
+        [person["agency"], year],
+    )[0]
+    return max(1, -(-int(entries) // REGISTER_PAGE_SIZE))
 
 
 def register_rows(server: dict[str, Any]) -> list[dict[str, Any]]:
