@@ -18,9 +18,8 @@ from dichvucong.dossiers.tests.fixtures import ID_COPY_FIELD, make_officer, pdf_
 
 from .support import ARTIFACTS, BROWSER_TEST, axe_violations, chromium_page
 
-# The live server needs committed rows; serialized_rollback restores what the migrations
-# loaded (the default workflow) when an earlier transactional test flushed it.
-pytestmark = [*BROWSER_TEST, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed rows; the default workflow comes back after each flush.
+pytestmark = [*BROWSER_TEST, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

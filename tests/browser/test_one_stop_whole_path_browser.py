@@ -21,7 +21,7 @@ from dichvucong.feedback.models import Rating
 
 from .support import ARTIFACTS, BROWSER_TEST, axe_violations, chromium_page
 
-pytestmark = [*BROWSER_TEST, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [*BROWSER_TEST, pytest.mark.django_db(transaction=True)]
 
 OFFICER_PASSWORD = "Mot-cua-2015!"  # make_officer's
 

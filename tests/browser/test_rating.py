@@ -10,9 +10,8 @@ from dichvucong.feedback.tests.conftest import submit
 
 from .support import ARTIFACTS, BROWSER_TEST, axe_violations, chromium_page
 
-# The live server needs committed rows; serialized_rollback restores what the migrations
-# loaded (the default workflow) when an earlier transactional test flushed it.
-pytestmark = [*BROWSER_TEST, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed rows; the default workflow comes back after each flush.
+pytestmark = [*BROWSER_TEST, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

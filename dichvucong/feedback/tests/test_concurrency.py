@@ -16,11 +16,10 @@ from dichvucong.feedback.services import RatingAlreadyGiven, rating_submit
 
 from .conftest import submit
 
-# serialized_rollback: restore what the migrations loaded (the default workflow) when an
-# earlier transactional test flushed it.
+# The default workflow, which migrations load, comes back after each flush (post_migrate).
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 THREADS = 6
