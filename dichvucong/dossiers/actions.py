@@ -31,6 +31,7 @@ from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.accounts.selectors import officer_display_name
 from dichvucong.catalogue.models import ProcessingTime
 from dichvucong.core import workdays
+from dichvucong.core.cache import memoize_public
 from dichvucong.workflows.models import APPLICANT, Effect, WorkflowAction, WorkflowState
 
 from .models import (
@@ -127,16 +128,26 @@ def _role_used(action: WorkflowAction, roles: set[str]) -> str:
 
 
 def dossier_time_limit(*, dossier: Dossier) -> ProcessingTime | None:
-    """Return the case's time limit for the dossier's channel (or any channel)."""
-    limits = [
-        limit
-        for limit in ProcessingTime.objects.filter(case_id=dossier.case_id).order_by("position")
-        if limit.duration is not None and limit.duration > 0
-    ]
-    for limit in limits:
-        if limit.channel == dossier.channel:
-            return limit
-    return limits[0] if limits else None
+    """Return the case's time limit for the dossier's channel (or any channel).
+
+    Kept per process until the catalogue changes (publishing moves the generation).
+    """
+
+    def load() -> ProcessingTime | None:
+        limits = [
+            limit
+            for limit in ProcessingTime.objects.filter(case_id=dossier.case_id).order_by("position")
+            if limit.duration is not None and limit.duration > 0
+        ]
+        for limit in limits:
+            if limit.channel == dossier.channel:
+                return limit
+        return limits[0] if limits else None
+
+    result: ProcessingTime | None = memoize_public(
+        "case-time-limit", (dossier.case_id, dossier.channel), load
+    )
+    return result
 
 
 def _due_from(*, dossier: Dossier, start: datetime) -> datetime | None:
@@ -303,7 +314,7 @@ def dossier_action_execute(
                         effect_documents, document_names, strict=True
                     )
                 )
-            EventAttachment.objects.bulk_create(
+            attachments = EventAttachment.objects.bulk_create(
                 EventAttachment(
                     event=event,
                     file=name,
@@ -314,12 +325,23 @@ def dossier_action_execute(
                 )
                 for item, name in zip(checked, names, strict=True)
             )
+            # Whoever reads event.attachments next gets these without a query.
+            event._prefetched_objects_cache = {"attachments": attachments}  # type: ignore[attr-defined]
             _after_commit(event)
     except BaseException:
         _delete([*names, *document_names])
         raise
-    dossier.refresh_from_db()
+    _copy_state(locked, into=dossier)
     return event
+
+
+def _copy_state(source: Dossier, *, into: Dossier) -> None:
+    """Give the caller's instance the dossier as the action left it, without a query."""
+    if into is source:
+        return
+    for model_field in Dossier._meta.concrete_fields:
+        setattr(into, model_field.attname, getattr(source, model_field.attname))
+    into._state.fields_cache = dict(source._state.fields_cache)
 
 
 def _doc_upload(instance: Any, filename: str) -> str:

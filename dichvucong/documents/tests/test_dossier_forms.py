@@ -403,7 +403,7 @@ def test_builders_make_a_fixed_number_of_queries(
     path: Path, django_assert_num_queries: Any
 ) -> None:
     dossier = loaded(path.dossier)
-    with django_assert_num_queries(4):  # accept event, documents, catalogue, time limit
+    with django_assert_num_queries(3):  # accept event, documents, catalogue (time limit kept)
         receipt_for(dossier)
     with django_assert_num_queries(2):  # events, workflow states
         control_sheet_for(dossier)

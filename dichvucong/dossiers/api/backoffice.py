@@ -43,7 +43,7 @@ from ..actions import (
 )
 from ..models import Dossier, DossierEvent, EventAttachment
 from .serializers import DossierDocumentSerializer
-from .views import _validation_error
+from .views import _datetime, _validation_error
 
 
 class IsVerifiedOfficer(BasePermission):
@@ -60,6 +60,7 @@ class IsVerifiedOfficer(BasePermission):
             if not (callable(is_verified) and is_verified()):
                 return False
         scope = selectors.officer_scope(user=user)
+        request.officer_scope = scope  # type: ignore[attr-defined]  # read once per request
         return bool(scope.roles_by_agency)
 
 
@@ -185,6 +186,53 @@ class OfficerDossierDetailSerializer(OfficerDossierListSerializer):
         return AvailableActionSerializer(actions, many=True).data
 
 
+class ActionResultSerializer(serializers.Serializer[DossierEvent]):
+    """The answer to an action: where the dossier is now, and the event written.
+
+    Built from what the action wrote, without reading the dossier again; GET the dossier
+    for its documents, history and the actions open next.
+    """
+
+    code = serializers.SerializerMethodField()
+    status = serializers.CharField(source="to_status")
+    state = serializers.CharField(source="to_state")
+    due_at = serializers.SerializerMethodField()
+    state_due_at = serializers.SerializerMethodField()
+    assignee = serializers.SerializerMethodField()
+    register_year = serializers.SerializerMethodField()
+    register_number = serializers.SerializerMethodField()
+    timeliness = serializers.SerializerMethodField()
+    event = OfficerEventSerializer(source="*")
+
+    def _dossier(self) -> Dossier:
+        dossier: Dossier = self.context["dossier"]
+        return dossier
+
+    def get_code(self, obj: DossierEvent) -> str:
+        return self._dossier().code or ""
+
+    def get_due_at(self, obj: DossierEvent) -> str | None:
+        return _datetime(self._dossier().due_at)
+
+    def get_state_due_at(self, obj: DossierEvent) -> str | None:
+        return _datetime(self._dossier().state_due_at)
+
+    def get_assignee(self, obj: DossierEvent) -> str | None:
+        assignee = obj.data.get("assignee") if isinstance(obj.data, dict) else None
+        if assignee:
+            return str(assignee.get("username", ""))
+        return None if self._dossier().assignee_id is None else str(self._dossier().assignee)
+
+    def get_register_year(self, obj: DossierEvent) -> int | None:
+        return self._dossier().register_year
+
+    def get_register_number(self, obj: DossierEvent) -> int | None:
+        return self._dossier().register_number
+
+    def get_timeliness(self, obj: DossierEvent) -> str:
+        return self._dossier().timeliness
+
+
 class MissingItemSerializer(serializers.Serializer[Any]):
     document = serializers.CharField(max_length=500)
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
@@ -298,7 +346,7 @@ class OfficerDossierView(APIView):
         "multipart/form-data": ActionInputSerializer,
     },
     responses={
-        200: OfficerDossierDetailSerializer,
+        200: ActionResultSerializer,
         400: OpenApiResponse(description="What the action needs is missing or wrong."),
         403: OpenApiResponse(description="The officer's roles do not allow this action."),
         404: OpenApiResponse(description="No such dossier in the officer's agencies."),
@@ -312,15 +360,20 @@ class OfficerActionView(APIView):
     parser_classes = (JSONParser, MultiPartParser, FormParser)
 
     def post(self, request: Request, code: str) -> Response:
-        dossier = _officer_dossier(request, code)
+        # Only whether the officer may see it here: the engine locks and reads it itself.
+        scope: selectors.OfficerScope = request.officer_scope  # type: ignore[attr-defined]
+        pk = Dossier.objects.filter(scope.visible(), code=code).values_list("pk", flat=True).first()
+        if pk is None:
+            raise Http404
         serializer = ActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
+        dossier = Dossier(pk=pk)
         try:
             new_due_at = (
                 due_at_for_day(values["new_due_date"]) if "new_due_date" in values else None
             )
-            dossier_action_execute(
+            event = dossier_action_execute(
                 dossier=dossier,
                 actor=request.user,  # type: ignore[arg-type]
                 request=ActionRequest(
@@ -338,4 +391,4 @@ class OfficerActionView(APIView):
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except ActionForbidden as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        return Response(_detail(request, _officer_dossier(request, code)))
+        return Response(ActionResultSerializer(event, context={"dossier": dossier}).data)
