@@ -126,13 +126,13 @@ def inbox_counts(
 
 
 def _procedure_choices(scope: OfficerScope) -> list[tuple[str, str]]:
-    """Return the procedures of dossiers the officer may read, for the filter."""
-    visible = Dossier.objects.filter(scope.visible())
-    procedures = (
-        Procedure.objects.filter(pk__in=visible.values("procedure_id"))
-        .select_related("current_version")
-        .order_by("code")
-    )
+    """Return the procedures the officer's agencies receive (all for a supervisor)."""
+    procedures = Procedure.objects.filter(current_version__isnull=False)
+    if not scope.supervisor:
+        procedures = procedures.filter(
+            current_version__agencies__in=sorted(scope.agency_ids)
+        ).distinct()
+    procedures = procedures.select_related("current_version").order_by("code")
     return [(p.code, p.current_version.name if p.current_version else p.code) for p in procedures]
 
 
