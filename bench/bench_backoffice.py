@@ -740,11 +740,13 @@ def main() -> int:
     for result in results:
         print(json.dumps(result, ensure_ascii=False))
     measured = [r for r in results if "rps" in r and r["endpoint"] != "trivial view /healthz/"]
-    queue = [r for r in measured if r["endpoint"].startswith("queue")]
+    queue_results = [r for r in measured if r["endpoint"].startswith("queue")]
     register = [r for r in measured if r["endpoint"].startswith("register")]
     actions = [r for r in measured if r["endpoint"].startswith("action")]
     verdict: dict[str, Any] = {"benchmark": "backoffice", "endpoint": "targets"}
-    verdict["queue p95 < 150 ms"] = met(bool(queue) and all(r["p95_ms"] < 150 for r in queue))
+    verdict["queue p95 < 150 ms"] = met(
+        bool(queue_results) and all(r["p95_ms"] < 150 for r in queue_results)
+    )
     verdict["register p95 < 150 ms"] = (
         met(all(r["p95_ms"] < 150 for r in register)) if register else "not measured (missing)"
     )
