@@ -153,7 +153,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         procedures=_procedure_choices(officer),
         default_scope=scope,
-        initial={"scope": scope, "ordering": "due_at"},
+        initial={"scope": scope, "ordering": ""},
     )
     now = timezone.now()
     filters = form.filters()
@@ -508,7 +508,18 @@ def _register_exports(form: RegisterForm) -> list[tuple[str, str]]:
     """Return the links to the register as PDF and Excel (the forms API)."""
     base = reverse("api:backoffice-register")
     query = urlencode({"agency": form.chosen_agency().code, "year": form.cleaned_data["year"]})
-    return [
+    links = [
         (_("Tải sổ theo dõi (PDF)"), f"{base}?{query}&format=pdf"),
         (_("Tải sổ theo dõi (Excel)"), f"{base}?{query}&format=xlsx"),
     ]
+    today = timezone.localdate()
+    if form.cleaned_data["year"] == today.year:
+        # A large agency's year is too long for one PDF: this month's part prints at once.
+        links.insert(
+            1,
+            (
+                _("Tải sổ tháng %(month)d (PDF)") % {"month": today.month},
+                f"{base}?{query}&format=pdf&month={today.month}",
+            ),
+        )
+    return links

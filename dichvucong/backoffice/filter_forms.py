@@ -23,6 +23,7 @@ DUE_CHOICES = [
     ("overdue", _("Quá hạn")),
 ]
 ORDERING_CHOICES = [
+    ("", _("Mặc định (cần tôi xử lý: hạn trả gần nhất; tất cả: mới nhất)")),
     ("due_at", _("Hạn trả: gần nhất trước")),
     ("-due_at", _("Hạn trả: xa nhất trước")),
     ("-submitted_at", _("Ngày nhận: mới nhất trước")),
@@ -81,7 +82,7 @@ class InboxFilterForm(forms.Form):
             procedure=self.value("procedure"),
             due=self.value("due"),
             query=self.value("q").strip(),
-            ordering=self.value("ordering", "due_at"),
+            ordering=self.value("ordering"),
         )
 
 

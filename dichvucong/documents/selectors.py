@@ -9,7 +9,11 @@ the forms of their own dossiers that the law hands them (01 to 04). Downloads re
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
 
 from dichvucong.accounts.models import User
 from dichvucong.dossiers.models import Dossier, DossierEvent
@@ -113,7 +117,22 @@ def dossier_form_for_applicant(
     return _render(dossier, number=number, event_id=event_id)
 
 
-def _register(*, user: User, agency_code: str, year: int) -> Register:
+# A year of a large agency runs to tens of thousands of rows: the PDF, printed month by
+# month, stays within what one request can render; Excel takes the whole year.
+REGISTER_PDF_MAX_ROWS = 2000
+
+
+class RegisterTooLarge(Exception):
+    """The register asked for as PDF has more rows than one document may hold."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        self.rows = rows
+
+
+def _register(
+    *, user: User, agency_code: str, year: int, month: int | None = None, limit: int | None = None
+) -> Register:
     try:
         agency = Agency.objects.select_related("parent", "administrative_unit").get(
             code=agency_code
@@ -121,19 +140,35 @@ def _register(*, user: User, agency_code: str, year: int) -> Register:
     except Agency.DoesNotExist:
         raise Dossier.DoesNotExist from None
     rows = register_for_officer(user=user, agency_id=agency.pk, year=year)
+    if month is not None:
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        start = datetime(year, month, 1, tzinfo=zone)
+        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+        rows = rows.filter(accepted_at__gte=start, accepted_at__lt=end)
+    if limit is not None:
+        count = rows.count()
+        if count > limit:
+            raise RegisterTooLarge(count)
     return dossier_forms.register_for(agency, year, rows)
 
 
-def register_pdf_for_officer(*, user: User, agency_code: str, year: int) -> tuple[str, bytes]:
-    """Return the PDF of an agency's register (Form 06) for a year.
+def register_pdf_for_officer(
+    *, user: User, agency_code: str, year: int, month: int | None = None
+) -> tuple[str, bytes]:
+    """Return the PDF of an agency's register (Form 06) for a year, or one of its months.
 
-    Raise Dossier.DoesNotExist for an unknown agency or one the officer may not read.
+    Raise Dossier.DoesNotExist for an unknown agency or one the officer may not read, and
+    RegisterTooLarge when it would run past REGISTER_PDF_MAX_ROWS rows.
     """
-    register = _register(user=user, agency_code=agency_code, year=year)
+    register = _register(
+        user=user, agency_code=agency_code, year=year, month=month, limit=REGISTER_PDF_MAX_ROWS
+    )
     return form_filename(register), form_pdf(register)
 
 
-def register_xlsx_for_officer(*, user: User, agency_code: str, year: int) -> tuple[str, bytes]:
-    """Return an agency's register (Form 06) for a year as an Excel workbook."""
-    register = _register(user=user, agency_code=agency_code, year=year)
+def register_xlsx_for_officer(
+    *, user: User, agency_code: str, year: int, month: int | None = None
+) -> tuple[str, bytes]:
+    """Return an agency's register (Form 06) for a year, or one of its months, as Excel."""
+    register = _register(user=user, agency_code=agency_code, year=year, month=month)
     return form_filename(register, extension="xlsx"), register_xlsx(register)

@@ -182,8 +182,7 @@ class Dossier(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
             models.Index(fields=["agency", "status"], name="dossier_agency_status"),
             models.Index(fields=["agency", "state", "due_at"], name="dossier_agency_state_due"),
-            # An agency's dossiers by due date or newest first (the inbox's "all" scope).
-            models.Index(fields=["agency", "due_at"], name="dossier_agency_due"),
+            # An agency's dossiers newest first (the inbox's "all" scope).
             models.Index(fields=["agency", "-submitted_at"], name="dossier_agency_submitted"),
             models.Index(fields=["assignee", "state"], name="dossier_assignee_state"),
             models.Index(

@@ -364,7 +364,7 @@ class InboxFilters:
     procedure: str = ""  # procedure code
     due: str = ""  # "soon": due within one working day; "overdue"
     query: str = ""  # dossier code or applicant name, as typed
-    ordering: str = "due_at"
+    ordering: str = ""  # "": due date for my queue, newest first for everything
 
 
 # Dossiers without a due date yet (not accepted) come last either way, on both databases.
@@ -374,6 +374,15 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     "submitted_at": ("submitted_at", "pk"),
     "-submitted_at": ("-submitted_at", "-pk"),
 }
+
+
+def default_ordering(scope: str) -> str:
+    """Return the queue's order when none is chosen: what is due first, or newest first.
+
+    An agency's whole list is read newest first (an index serves it); ordered by due
+    date it would start with the oldest finished dossiers.
+    """
+    return "-submitted_at" if scope == "all" else "due_at"
 
 
 def dossier_inbox_for_officer(
@@ -406,7 +415,7 @@ def dossier_inbox_for_officer(
     return (
         dossiers.select_related("procedure", "version", "agency", "state", "assignee")
         .only(*INBOX_FIELDS)
-        .order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["due_at"]))
+        .order_by(*ORDERINGS.get(filters.ordering, ORDERINGS[default_ordering(filters.scope)]))
     )
 
 

@@ -605,6 +605,8 @@ def test_the_register_in_register_order(
     exports = re.findall(r'<a href="(/api/v1/backoffice/register/[^"]+)">', body)
     assert exports == [
         f"/api/v1/backoffice/register/?agency=000.00.01.H10&amp;year={year}&amp;format=pdf",
+        f"/api/v1/backoffice/register/?agency=000.00.01.H10&amp;year={year}&amp;format=pdf"
+        f"&amp;month={timezone.localdate().month}",
         f"/api/v1/backoffice/register/?agency=000.00.01.H10&amp;year={year}&amp;format=xlsx",
     ]
     assert inbox_codes(client.get(REGISTER, {"year": year - 1})) == []

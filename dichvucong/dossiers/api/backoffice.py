@@ -298,7 +298,10 @@ def _detail(request: Request, dossier: Dossier) -> dict[str, Any]:
         OpenApiParameter("due", str, enum=["soon", "overdue"]),
         OpenApiParameter("q", str, description="Dossier code or applicant name"),
         OpenApiParameter(
-            "ordering", str, enum=sorted(selectors.ORDERINGS), description="Default: due_at"
+            "ordering",
+            str,
+            enum=sorted(selectors.ORDERINGS),
+            description="Default: due_at for scope=mine, -submitted_at for scope=all",
         ),
     ],
     responses=OfficerDossierListSerializer(many=True),
@@ -317,7 +320,7 @@ class OfficerQueueView(generics.GenericAPIView[Dossier]):
             procedure=params.get("procedure", ""),
             due=params.get("due", ""),
             query=params.get("q", "")[:100],
-            ordering=params.get("ordering", "due_at"),
+            ordering=params.get("ordering", ""),
         )
         return selectors.dossier_inbox_for_officer(
             user=self.request.user,  # type: ignore[arg-type]

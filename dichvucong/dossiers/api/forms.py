@@ -141,13 +141,18 @@ class OfficerFormView(APIView):
         OpenApiParameter("agency", str, required=True, description="Agency code"),
         OpenApiParameter("year", int, required=True, description="Register year, e.g. 2026"),
         OpenApiParameter("format", str, enum=["pdf", "xlsx"], description="Default: pdf"),
+        OpenApiParameter(
+            "month", int, description="1-12: that month's dossiers only (a large agency's PDF)"
+        ),
     ],
     responses={
         (200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="Form 06 as a PDF."),
         (200, forms.XLSX_CONTENT_TYPE): OpenApiResponse(
             OpenApiTypes.BINARY, description="Form 06 as an Excel workbook."
         ),
-        400: OpenApiResponse(description="A parameter is missing or wrong."),
+        400: OpenApiResponse(
+            description="A parameter is missing or wrong, or the PDF would be too long."
+        ),
         404: OpenApiResponse(description="No such agency among the officer's agencies."),
     },
 )
@@ -169,16 +174,28 @@ class OfficerRegisterView(APIView):
             errors["year"] = [_("Năm phải có 4 chữ số, từ 2000 đến 2100.")]
         if kind not in ("pdf", "xlsx"):
             errors["format"] = [_("Định dạng phải là pdf hoặc xlsx.")]
+        raw_month = params.get("month", "")
+        if raw_month and not (raw_month.isdigit() and 1 <= int(raw_month) <= 12):
+            errors["month"] = [_("Tháng phải từ 1 đến 12.")]
         if errors:
             raise ValidationError(errors)
+        month = int(raw_month) if raw_month else None
         if kind == "xlsx":
             build, content_type = forms.register_xlsx_for_officer, forms.XLSX_CONTENT_TYPE
         else:
             build, content_type = forms.register_pdf_for_officer, PDF
         try:
-            filename, content = build(user=_user(request), agency_code=agency, year=int(raw_year))
+            filename, content = build(
+                user=_user(request), agency_code=agency, year=int(raw_year), month=month
+            )
         except Dossier.DoesNotExist:
             raise Http404 from None
+        except forms.RegisterTooLarge as exc:
+            message = _(
+                "Sổ có %(rows)d hồ sơ, quá dài cho một tệp PDF (tối đa %(max)d): hãy chọn "
+                "một tháng (month) hoặc tải bản Excel."
+            ) % {"rows": exc.rows, "max": forms.REGISTER_PDF_MAX_ROWS}
+            raise ValidationError({"month": [message]}) from None
         return _attachment(filename, content, content_type)
 
 

@@ -18,10 +18,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['agency', 'due_at'], name='dossier_agency_due'),
-        ),
-        migrations.AddIndex(
-            model_name='dossier',
             index=models.Index(fields=['agency', '-submitted_at'], name='dossier_agency_submitted'),
         ),
     ]

@@ -205,3 +205,28 @@ def test_register_as_pdf_and_excel(
     }
     assert client.get(REGISTER, query).status_code in (401, 403)
     assert citizen_client(citizen).get(REGISTER, query).status_code == 403
+
+
+def test_register_by_month_and_the_pdf_size_limit(
+    monkeypatch: Any, citizen: Any, online_procedure: Any, officers: dict[str, Any]
+) -> None:
+    from django.utils import timezone
+
+    from dichvucong.documents import selectors as documents
+
+    for key in ("m-1", "m-2"):
+        act(submit(citizen, online_procedure, key), officers["reception"], "accept")
+    today = timezone.localdate()
+    client = token_client(officers["reception"])
+    url = "/api/v1/backoffice/register/"
+    params = {"agency": "000.00.01.H10", "year": today.year}
+    assert client.get(url, {**params, "month": today.month}).status_code == 200
+    other = today.month % 12 + 1
+    empty = client.get(url, {**params, "month": other, "format": "xlsx"})
+    assert empty.status_code == 200
+    assert client.get(url, {**params, "month": 13}).status_code == 400
+    monkeypatch.setattr(documents, "REGISTER_PDF_MAX_ROWS", 1)
+    refused = client.get(url, params)
+    assert refused.status_code == 400
+    assert "quá dài cho một tệp PDF" in refused.json()["errors"]["month"][0]
+    assert client.get(url, {**params, "format": "xlsx"}).status_code == 200
