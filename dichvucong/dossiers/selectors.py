@@ -386,10 +386,17 @@ def default_ordering(scope: str) -> str:
 
 
 def dossier_inbox_for_officer(
-    *, user: User, filters: InboxFilters, now: datetime | None = None
+    *,
+    user: User,
+    filters: InboxFilters,
+    now: datetime | None = None,
+    scope: OfficerScope | None = None,
 ) -> QuerySet[Dossier]:
-    """Return the dossiers the officer's inbox lists, filtered and ordered (not sliced)."""
-    scope = officer_scope(user=user)
+    """Return the dossiers the officer's inbox lists, filtered and ordered (not sliced).
+
+    `scope` is the officer's, when the caller has read it already (else it is read here).
+    """
+    scope = scope if scope is not None and scope.user_id == user.pk else officer_scope(user=user)
     now = now or timezone.now()
     dossiers = Dossier.objects.filter(scope.visible())
     if filters.scope != "all":

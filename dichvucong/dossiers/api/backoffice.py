@@ -41,7 +41,7 @@ from ..actions import (
     dossier_action_execute,
     due_at_for_day,
 )
-from ..models import Dossier, DossierEvent, EventAttachment
+from ..models import Dossier, DossierEvent, DossierStatus, EventAttachment
 from .serializers import DossierDocumentSerializer
 from .views import _datetime, _validation_error
 
@@ -325,11 +325,54 @@ class OfficerQueueView(generics.GenericAPIView[Dossier]):
         return selectors.dossier_inbox_for_officer(
             user=self.request.user,  # type: ignore[arg-type]
             filters=filters,
+            scope=self.request.officer_scope,  # type: ignore[attr-defined]
         )
 
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(OfficerDossierListSerializer(page, many=True).data)
+        # Rows are read as plain values and written by hand (no model instances, no
+        # serializer field machinery): a third of the time of a list endpoint. A test
+        # checks they equal OfficerDossierListSerializer's, which documents them.
+        page = self.paginate_queryset(self.get_queryset().values(*QUEUE_VALUES))
+        return self.get_paginated_response([queue_row(values) for values in page or []])
+
+
+QUEUE_VALUES = (
+    "code",
+    "status",
+    "state__code",
+    "state__name",
+    "procedure__code",
+    "version__name",
+    "agency__code",
+    "applicant_name",
+    "channel",
+    "submitted_at",
+    "accepted_at",
+    "due_at",
+    "state_due_at",
+    "assignee__username",
+)
+
+
+def queue_row(values: dict[str, Any]) -> dict[str, Any]:
+    """Return a queue row as OfficerDossierListSerializer writes it."""
+    return {
+        "code": values["code"],
+        "status": values["status"],
+        "status_display": str(DossierStatus(values["status"]).label),
+        "state": values["state__code"],
+        "state_name": values["state__name"],
+        "procedure": values["procedure__code"],
+        "procedure_name": values["version__name"],
+        "agency": values["agency__code"],
+        "applicant_name": values["applicant_name"],
+        "channel": values["channel"],
+        "submitted_at": _datetime(values["submitted_at"]),
+        "accepted_at": _datetime(values["accepted_at"]),
+        "due_at": _datetime(values["due_at"]),
+        "state_due_at": _datetime(values["state_due_at"]),
+        "assignee": values["assignee__username"],
+    }
 
 
 @extend_schema(tags=["backoffice"], responses=OfficerDossierDetailSerializer)

@@ -187,3 +187,24 @@ def test_an_action_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = post_action(client, code, action="accept")
     assert response.status_code == 200
+
+
+def test_queue_rows_are_what_the_documented_serializer_writes(
+    citizen: Any, online_procedure: Procedure, officers: dict[str, Any]
+) -> None:
+    from dichvucong.dossiers.api.backoffice import OfficerDossierListSerializer
+    from dichvucong.dossiers.selectors import InboxFilters, dossier_inbox_for_officer
+
+    first = submit(citizen, online_procedure, key="s-1")
+    submit(citizen, online_procedure, key="s-2")
+    post_action(token_client(officers["reception"]), str(first.code), action="accept")
+    post_action(
+        token_client(officers["head"]), str(first.code), action="assign", assignee="chuyenvien.stp"
+    )
+    rows = token_client(officers["head"]).get(URL, {"scope": "all"}).json()["results"]
+    expected = OfficerDossierListSerializer(
+        dossier_inbox_for_officer(user=officers["head"], filters=InboxFilters(scope="all")),
+        many=True,
+    ).data
+    assert rows == expected
+    assert {r["assignee"] for r in rows} == {"chuyenvien.stp", None}

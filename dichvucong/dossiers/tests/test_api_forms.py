@@ -219,7 +219,7 @@ def test_register_by_month_and_the_pdf_size_limit(
     today = timezone.localdate()
     client = token_client(officers["reception"])
     url = "/api/v1/backoffice/register/"
-    params = {"agency": "000.00.01.H10", "year": today.year}
+    params: dict[str, Any] = {"agency": "000.00.01.H10", "year": today.year}
     assert client.get(url, {**params, "month": today.month}).status_code == 200
     other = today.month % 12 + 1
     empty = client.get(url, {**params, "month": other, "format": "xlsx"})
