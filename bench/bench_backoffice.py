@@ -466,7 +466,7 @@ def sign_in(username: str) -> str:
 
 def last_page(path: str, header: str, value: str, person: dict[str, Any], year: int) -> int:
     """Return the register's last page: from the JSON count, or the entries in the database."""
-    status, kind, body = get(f"{path}?agency={person['agency']}&year={year}", {header: value})
+    status, kind, body = get(f"{path}agency={person['agency']}&year={year}", {header: value})
     if status != 200:
         raise RuntimeError(f"{person['username']}: the register answers {status}")
     if kind.startswith("application/json"):
@@ -496,7 +496,7 @@ def register_rows(server: dict[str, Any]) -> list[dict[str, Any]]:
     )
     probe = receptions[0]
     status, kind, body = get(
-        f"{REGISTER_API}?agency={probe['agency']}&year={year}",
+        f"{REGISTER_API}?format=json&agency={probe['agency']}&year={year}",
         {"Authorization": f"Token {probe['token']}", "Accept": "application/json"},
     )
     listing = (
@@ -505,8 +505,8 @@ def register_rows(server: dict[str, Any]) -> list[dict[str, Any]]:
     if listing:
         header = '"Authorization"'
         people = [(f"Token {p['token']}", p) for p in receptions]
-        path = REGISTER_API
-        label = f"register GET {REGISTER_API}?agency=&year={year} (JSON)"
+        path = f"{REGISTER_API}?format=json&"
+        label = f"register GET {REGISTER_API}?format=json&agency=&year={year} (JSON)"
     else:
         status, _kind, _body = get(REGISTER_PAGE, {})
         if status == 404:
@@ -521,7 +521,7 @@ def register_rows(server: dict[str, Any]) -> list[dict[str, Any]]:
         header = '"Cookie"'
         chosen = receptions[:: max(1, len(receptions) // SESSIONS)][:SESSIONS]
         people = [(f"sessionid={sign_in(p['username'])}", p) for p in chosen]
-        path = REGISTER_PAGE
+        path = f"{REGISTER_PAGE}?"
         label = f"register GET {REGISTER_PAGE}?agency=&year={year} (HTML, session)"
     results = []
     for deep in (False, True):
@@ -532,7 +532,7 @@ def register_rows(server: dict[str, Any]) -> list[dict[str, Any]]:
                 page = min(DEEP_PAGE, last_page(path, header.strip('"'), value, person, year))
                 if page == 1:
                     continue
-            entries.append((value, f"{path}?agency={person['agency']}&year={year}&page={page}"))
+            entries.append((value, f"{path}agency={person['agency']}&year={year}&page={page}"))
         if not entries:
             results.append(
                 {"benchmark": "backoffice", "endpoint": f"{label} deep page", "skipped": "one page"}

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from dichvucong.accounts.models import User
 from dichvucong.dossiers.models import Dossier, DossierEvent
@@ -130,6 +131,29 @@ class RegisterTooLarge(Exception):
         self.rows = rows
 
 
+def register_rows_for_officer(
+    *, user: User, agency_code: str, year: int, month: int | None = None
+) -> QuerySet[Dossier]:
+    """Return the dossiers of an agency's register for a year (or a month), in order.
+
+    Raise Dossier.DoesNotExist for an unknown agency or one the officer may not read.
+    """
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise Dossier.DoesNotExist
+    rows = register_for_officer(user=user, agency_id=agency.pk, year=year)
+    return _in_month(rows, year, month)
+
+
+def _in_month(rows: QuerySet[Dossier], year: int, month: int | None) -> QuerySet[Dossier]:
+    if month is None:
+        return rows
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    return rows.filter(accepted_at__gte=start, accepted_at__lt=end)
+
+
 def _register(
     *, user: User, agency_code: str, year: int, month: int | None = None, limit: int | None = None
 ) -> Register:
@@ -139,12 +163,7 @@ def _register(
         )
     except Agency.DoesNotExist:
         raise Dossier.DoesNotExist from None
-    rows = register_for_officer(user=user, agency_id=agency.pk, year=year)
-    if month is not None:
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        start = datetime(year, month, 1, tzinfo=zone)
-        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-        rows = rows.filter(accepted_at__gte=start, accepted_at__lt=end)
+    rows = _in_month(register_for_officer(user=user, agency_id=agency.pk, year=year), year, month)
     if limit is not None:
         count = rows.count()
         if count > limit:

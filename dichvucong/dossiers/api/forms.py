@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dichvucong.accounts.models import User
+from dichvucong.core.api.pagination import PageNumberPagination
 from dichvucong.documents import selectors as forms
 from dichvucong.documents.dossier_forms import FormRef
 
@@ -135,21 +136,90 @@ class OfficerFormView(APIView):
         return _attachment(filename, pdf, PDF)
 
 
+REGISTER_VALUES = (
+    "register_number",
+    "code",
+    "version__name",
+    "copies",
+    "applicant_name",
+    "applicant_address",
+    "applicant_phone",
+    "accepted_at",
+    "due_at",
+    "result_at",
+    "handed_back_at",
+    "status",
+    "timeliness",
+)
+
+
+class RegisterRowSerializer(serializers.Serializer[Any]):
+    """One line of the register (Form 06), as the JSON listing gives it."""
+
+    number = serializers.IntegerField()
+    code = serializers.CharField()
+    procedure_name = serializers.CharField()
+    copies = serializers.IntegerField()
+    applicant_name = serializers.CharField()
+    applicant_address = serializers.CharField()
+    applicant_phone = serializers.CharField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    result_at = serializers.DateTimeField(allow_null=True)
+    handed_back_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.CharField()
+    timeliness = serializers.CharField()
+
+
+class RegisterPageSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RegisterRowSerializer(many=True)
+
+
+def register_row(values: dict[str, Any]) -> dict[str, Any]:
+    """Return a register line from its values (written by hand: a register is long)."""
+    stamp = serializers.DateTimeField().to_representation
+    return {
+        "number": values["register_number"],
+        "code": values["code"],
+        "procedure_name": values["version__name"],
+        "copies": values["copies"],
+        "applicant_name": values["applicant_name"],
+        "applicant_address": values["applicant_address"],
+        "applicant_phone": values["applicant_phone"],
+        "received_at": stamp(values["accepted_at"]) if values["accepted_at"] else None,
+        "due_at": stamp(values["due_at"]) if values["due_at"] else None,
+        "result_at": stamp(values["result_at"]) if values["result_at"] else None,
+        "handed_back_at": stamp(values["handed_back_at"]) if values["handed_back_at"] else None,
+        "status": values["status"],
+        "timeliness": values["timeliness"],
+    }
+
+
 @extend_schema(
     tags=["backoffice"],
     parameters=[
         OpenApiParameter("agency", str, required=True, description="Agency code"),
         OpenApiParameter("year", int, required=True, description="Register year, e.g. 2026"),
-        OpenApiParameter("format", str, enum=["pdf", "xlsx"], description="Default: pdf"),
+        OpenApiParameter(
+            "format",
+            str,
+            enum=["pdf", "xlsx", "json"],
+            description="Default: pdf. json: the register's rows, paginated (page, page_size).",
+        ),
         OpenApiParameter(
             "month", int, description="1-12: that month's dossiers only (a large agency's PDF)"
         ),
+        OpenApiParameter("page", int, description="json only"),
     ],
     responses={
         (200, PDF): OpenApiResponse(OpenApiTypes.BINARY, description="Form 06 as a PDF."),
         (200, forms.XLSX_CONTENT_TYPE): OpenApiResponse(
             OpenApiTypes.BINARY, description="Form 06 as an Excel workbook."
         ),
+        (200, "application/json"): RegisterPageSerializer,
         400: OpenApiResponse(
             description="A parameter is missing or wrong, or the PDF would be too long."
         ),
@@ -157,10 +227,23 @@ class OfficerFormView(APIView):
     },
 )
 class OfficerRegisterView(APIView):
-    """Download an agency's dossier register (Form 06) for a year, as PDF or Excel."""
+    """An agency's dossier register (Form 06) for a year: PDF, Excel, or its rows as JSON."""
 
     permission_classes = (IsVerifiedOfficer,)
     content_negotiation_class = IgnoreFormatNegotiation
+
+    def _listing(
+        self, request: Request, *, agency_code: str, year: int, month: int | None
+    ) -> Response:
+        try:
+            rows = forms.register_rows_for_officer(
+                user=_user(request), agency_code=agency_code, year=year, month=month
+            )
+        except Dossier.DoesNotExist:
+            raise Http404 from None
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(rows.values(*REGISTER_VALUES), request, view=self)
+        return paginator.get_paginated_response([register_row(v) for v in page or []])
 
     def get(self, request: Request) -> HttpResponse:
         params = request.query_params
@@ -172,14 +255,16 @@ class OfficerRegisterView(APIView):
             errors["agency"] = [_("Vui lòng nhập mã cơ quan.")]
         if not (raw_year.isdigit() and len(raw_year) == 4 and 2000 <= int(raw_year) <= 2100):
             errors["year"] = [_("Năm phải có 4 chữ số, từ 2000 đến 2100.")]
-        if kind not in ("pdf", "xlsx"):
-            errors["format"] = [_("Định dạng phải là pdf hoặc xlsx.")]
+        if kind not in ("pdf", "xlsx", "json"):
+            errors["format"] = [_("Định dạng phải là pdf, xlsx hoặc json.")]
         raw_month = params.get("month", "")
         if raw_month and not (raw_month.isdigit() and 1 <= int(raw_month) <= 12):
             errors["month"] = [_("Tháng phải từ 1 đến 12.")]
         if errors:
             raise ValidationError(errors)
         month = int(raw_month) if raw_month else None
+        if kind == "json":
+            return self._listing(request, agency_code=agency, year=int(raw_year), month=month)
         if kind == "xlsx":
             build, content_type = forms.register_xlsx_for_officer, forms.XLSX_CONTENT_TYPE
         else:

@@ -201,7 +201,7 @@ def test_register_as_pdf_and_excel(
     assert response.json()["errors"] == {
         "agency": ["Vui lòng nhập mã cơ quan."],
         "year": ["Năm phải có 4 chữ số, từ 2000 đến 2100."],
-        "format": ["Định dạng phải là pdf hoặc xlsx."],
+        "format": ["Định dạng phải là pdf, xlsx hoặc json."],
     }
     assert client.get(REGISTER, query).status_code in (401, 403)
     assert citizen_client(citizen).get(REGISTER, query).status_code == 403
@@ -230,3 +230,30 @@ def test_register_by_month_and_the_pdf_size_limit(
     assert refused.status_code == 400
     assert "quá dài cho một tệp PDF" in refused.json()["errors"]["month"][0]
     assert client.get(url, {**params, "format": "xlsx"}).status_code == 200
+
+
+def test_register_rows_as_json(
+    citizen: Any, other_citizen: Any, online_procedure: Any, officers: dict[str, Any]
+) -> None:
+    from django.utils import timezone
+
+    accepted = []
+    for key in ("j-1", "j-2", "j-3"):
+        dossier = submit(citizen, online_procedure, key)
+        act(dossier, officers["reception"], "accept")
+        accepted.append(dossier)
+    url = "/api/v1/backoffice/register/"
+    params: dict[str, Any] = {"agency": "000.00.01.H10", "year": timezone.localdate().year}
+    response = token_client(officers["reception"]).get(
+        url, {**params, "format": "json", "page_size": 2}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 3
+    assert [(r["number"], r["code"]) for r in body["results"]] == [
+        (1, accepted[0].code),
+        (2, accepted[1].code),
+    ]
+    assert body["results"][0]["applicant_name"] == "Nguyễn Văn An"
+    outsider = token_client(officers["outsider"]).get(url, {**params, "format": "json"})
+    assert outsider.status_code == 404
