@@ -155,6 +155,10 @@ class OfficerDossierListSerializer(serializers.ModelSerializer[Dossier]):
 
 class OfficerDossierDetailSerializer(OfficerDossierListSerializer):
     case = serializers.CharField(source="case.name")
+    # Declared, not inferred: an inferred bound would follow the database's integer sizes.
+    copies = serializers.IntegerField(read_only=True)
+    register_year = serializers.IntegerField(read_only=True, allow_null=True)
+    register_number = serializers.IntegerField(read_only=True, allow_null=True)
     documents = DossierDocumentSerializer(many=True)
     events = OfficerEventSerializer(many=True)
     available_actions = serializers.SerializerMethodField()
