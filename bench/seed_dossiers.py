@@ -81,7 +81,7 @@ FROM accounts_user u JOIN accounts_profile p ON p.user_id = u.id;
 INSERT INTO dossiers_dossier (
     code, form_data, channel, status, applicant_name, applicant_id_number, applicant_phone,
     applicant_email, applicant_address, idempotency_key, request_fingerprint,
-    created_at, updated_at, submitted_at, due_at, withdrawn_at, copies,
+    created_at, updated_at, submitted_at, due_at, withdrawn_at, copies, timeliness,
     agency_id, applicant_id, case_id, eform_id, procedure_id, version_id
 )
 SELECT
@@ -93,7 +93,7 @@ SELECT
     s.at, s.at, s.at,
     CASE WHEN s.status IN ('receiving', 'cancelled') THEN NULL ELSE s.at + interval '10 days' END,
     CASE WHEN s.status = 'cancelled' THEN s.at + interval '1 hour' END,
-    1,
+    1, '',
     c.agency_id, a.id, c.case_id, NULL, c.procedure_id, c.version_id
 FROM (
     SELECT g.i,
