@@ -185,6 +185,21 @@ class Dossier(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
             models.Index(fields=["agency", "status"], name="dossier_agency_status"),
             models.Index(fields=["agency", "state", "due_at"], name="dossier_agency_state_due"),
+            # Open dossiers by due date (due soon, overdue), without the finished ones.
+            models.Index(
+                fields=["agency", "due_at"],
+                name="dossier_open_due",
+                condition=models.Q(
+                    status__in=[
+                        "receiving",
+                        "new",
+                        "processing",
+                        "paying",
+                        "releasing",
+                        "interoperating",
+                    ]
+                ),
+            ),
             # An agency's dossiers newest first (the inbox's "all" scope).
             models.Index(fields=["agency", "-submitted_at"], name="dossier_agency_submitted"),
             models.Index(fields=["assignee", "state"], name="dossier_assignee_state"),
