@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -42,8 +41,9 @@ from .models import (
     EventAttachment,
     RegisterSequence,
     attachment_upload_to,
+    document_upload_to,
 )
-from .uploads import CheckedFile, check_total, check_upload
+from .uploads import CheckedFile, check_total, check_upload, delete_files, store_files
 
 logger = logging.getLogger(__name__)
 
@@ -214,26 +214,6 @@ def _check_attachments(request: ActionRequest, action: WorkflowAction) -> list[C
     return checked
 
 
-def _store_files(checked: Sequence[CheckedFile], upload_to: Any) -> list[str]:
-    names: list[str] = []
-    try:
-        for item in checked:
-            item.upload.seek(0)
-            names.append(default_storage.save(upload_to(None, item.original_name), item.upload))
-    except BaseException:
-        _delete(names)
-        raise
-    return names
-
-
-def _delete(names: Sequence[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:  # the original error matters more
-            logger.exception("Could not delete stored file %s", name)
-
-
 def _lock(dossier: Dossier) -> Dossier:
     return (
         Dossier.objects.select_for_update(of=("self",))
@@ -287,7 +267,7 @@ def dossier_action_execute(
             effect_documents = _apply_effect(
                 locked, action=action, request=request, now=now, data=data, actor=actor
             )
-            names = _store_files(checked, attachment_upload_to)
+            names = store_files(checked, attachment_upload_to)
             event = _move(
                 locked,
                 action=action,
@@ -298,7 +278,9 @@ def dossier_action_execute(
                 now=now,
             )
             if effect_documents:
-                document_names = _store_files([c for _f, _r, c in effect_documents], _doc_upload)
+                document_names = store_files(
+                    (c for _f, _r, c in effect_documents), document_upload_to
+                )
                 DossierDocument.objects.bulk_create(
                     DossierDocument(
                         dossier=locked,
@@ -329,7 +311,7 @@ def dossier_action_execute(
             event._prefetched_objects_cache = {"attachments": attachments}  # type: ignore[attr-defined]
             _after_commit(event)
     except BaseException:
-        _delete([*names, *document_names])
+        delete_files([*names, *document_names])
         raise
     _copy_state(locked, into=dossier)
     return event
@@ -342,12 +324,6 @@ def _copy_state(source: Dossier, *, into: Dossier) -> None:
     for model_field in Dossier._meta.concrete_fields:
         setattr(into, model_field.attname, getattr(source, model_field.attname))
     into._state.fields_cache = dict(source._state.fields_cache)
-
-
-def _doc_upload(instance: Any, filename: str) -> str:
-    from .models import document_upload_to
-
-    return document_upload_to(None, filename)
 
 
 def _apply_effect(

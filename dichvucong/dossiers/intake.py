@@ -31,12 +31,11 @@ from .actions import ActionRequest, dossier_action_execute, dossier_enter_workfl
 from .models import Dossier, DossierDocument, DossierEvent, document_upload_to
 from .services import (
     SubmissionResult,
-    _delete_files,
     _local_day,
     dossier_code_allocate,
     dossier_submit,
 )
-from .uploads import CheckedFile, check_total, check_upload
+from .uploads import CheckedFile, check_total, check_upload, delete_files, store_files
 
 ONLINE_LEVELS = (ServiceLevel.LEVEL_3, ServiceLevel.LEVEL_4)
 COUNTER_EVENT = "counter_intake"
@@ -217,7 +216,7 @@ def dossier_counter_intake(
             return existing
     names: list[str] = []
     try:
-        names = [_save(item) for _d, item in checked]
+        names = store_files((item for _d, item in checked), document_upload_to)
         with transaction.atomic():
             now = timezone.now()
             dossier = Dossier(
@@ -278,17 +277,10 @@ def dossier_counter_intake(
                     dossier=dossier, actor=officer, request=ActionRequest(action="accept")
                 )
     except BaseException:
-        _delete_files(names)
+        delete_files(names)
         raise
     dossier.refresh_from_db()
     return dossier
-
-
-def _save(item: CheckedFile) -> str:
-    from django.core.files.storage import default_storage
-
-    item.upload.seek(0)
-    return default_storage.save(document_upload_to(None, item.original_name), item.upload)
 
 
 def _account_for(walk_in: WalkIn) -> User | None:

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -49,7 +48,7 @@ from .models import (
     DossierStatus,
     document_upload_to,
 )
-from .uploads import CheckedFile, check_total, check_upload
+from .uploads import CheckedFile, check_total, check_upload, delete_files, store_files
 
 logger = logging.getLogger(__name__)
 
@@ -378,25 +377,7 @@ def _completeness_errors(
 
 def _store(checked: Sequence[tuple[selectors.DocumentRequirement, CheckedFile]]) -> list[str]:
     """Write the files to storage; return their names (delete them if the caller fails)."""
-    names: list[str] = []
-    try:
-        for _requirement, item in checked:
-            item.upload.seek(0)
-            names.append(
-                default_storage.save(document_upload_to(None, item.original_name), item.upload)
-            )
-    except BaseException:
-        _delete_files(names)
-        raise
-    return names
-
-
-def _delete_files(names: Iterable[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:  # the original error matters more; log and go on
-            logger.exception("Could not delete stored file %s", name)
+    return store_files((item for _requirement, item in checked), document_upload_to)
 
 
 def _documents(
@@ -540,14 +521,14 @@ def dossier_submit(
             )
             _notify_after_commit(event)
     except IntegrityError:
-        _delete_files(names)
+        delete_files(names)
         # A concurrent retry with the same key won the race: answer with its dossier.
         replay = _replay(applicant=applicant, key=key, fingerprint=fingerprint)
         if replay is None:
             raise
         return replay
     except BaseException:
-        _delete_files(names)
+        delete_files(names)
         raise
     return SubmissionResult(dossier=dossier, replayed=False, documents=documents)
 
@@ -614,16 +595,16 @@ def dossier_draft_save(
                     to_status=DossierStatus.DRAFT,
                     actor=applicant,
                 )
-            transaction.on_commit(lambda: _delete_files(removed_names))
+            transaction.on_commit(lambda: delete_files(removed_names))
     except IntegrityError:
-        _delete_files(names)
+        delete_files(names)
         # The same page posted twice at once: the other request made the draft.
         existing = Dossier.objects.filter(applicant=applicant, idempotency_key=key).first()
         if not key or existing is None:
             raise
         return existing
     except BaseException:
-        _delete_files(names)
+        delete_files(names)
         raise
     return dossier
 
@@ -710,7 +691,7 @@ def dossier_draft_delete(*, dossier: Dossier, applicant: User) -> None:
         )
         names = list(draft.documents.values_list("file", flat=True))
         draft.delete()
-        transaction.on_commit(lambda: _delete_files(names))
+        transaction.on_commit(lambda: delete_files(names))
 
 
 def dossier_withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> Dossier:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -141,3 +143,32 @@ def check_total(sizes: Iterable[int]) -> None:
             % {"size": filesizeformat(total), "limit": filesizeformat(limit)},
             code="total_too_large",
         )
+
+
+logger = logging.getLogger(__name__)
+
+
+def store_files(items: Iterable[CheckedFile], upload_to: Callable[[None, str], str]) -> list[str]:
+    """Write checked files to storage; return their names.
+
+    If one fails, those already written are deleted again. The caller deletes the rest
+    (`delete_files`) if its own transaction does not commit.
+    """
+    names: list[str] = []
+    try:
+        for item in items:
+            item.upload.seek(0)
+            names.append(default_storage.save(upload_to(None, item.original_name), item.upload))
+    except BaseException:
+        delete_files(names)
+        raise
+    return names
+
+
+def delete_files(names: Iterable[str]) -> None:
+    """Delete stored files, logging (not raising) a failure: the caller's error matters more."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete stored file %s", name)

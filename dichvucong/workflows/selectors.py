@@ -71,15 +71,6 @@ def workflow_entry(*, procedure_id: int, agency_id: int) -> Entry:
     return entry
 
 
-def actions_from(*, state_id: int) -> list[WorkflowAction]:
-    """Return the actions that leave a state, in the workflow's order."""
-    return list(
-        WorkflowAction.objects.filter(from_state_id=state_id)
-        .select_related("to_state")
-        .order_by("position", "pk")
-    )
-
-
 def _at_agency(agency_id: int) -> QuerySet[Workflow]:
     received = (
         Procedure.objects.filter(current_version__agencies=agency_id)

@@ -29,6 +29,7 @@ from dichvucong.documents.dossier_forms import FormRef
 
 from ..models import Dossier
 from .backoffice import IsVerifiedOfficer
+from .views import _datetime
 
 PDF = "application/pdf"
 
@@ -180,7 +181,6 @@ class RegisterPageSerializer(serializers.Serializer[Any]):
 
 def register_row(values: dict[str, Any]) -> dict[str, Any]:
     """Return a register line from its values (written by hand: a register is long)."""
-    stamp = serializers.DateTimeField().to_representation
     return {
         "number": values["register_number"],
         "code": values["code"],
@@ -189,10 +189,10 @@ def register_row(values: dict[str, Any]) -> dict[str, Any]:
         "applicant_name": values["applicant_name"],
         "applicant_address": values["applicant_address"],
         "applicant_phone": values["applicant_phone"],
-        "received_at": stamp(values["accepted_at"]) if values["accepted_at"] else None,
-        "due_at": stamp(values["due_at"]) if values["due_at"] else None,
-        "result_at": stamp(values["result_at"]) if values["result_at"] else None,
-        "handed_back_at": stamp(values["handed_back_at"]) if values["handed_back_at"] else None,
+        "received_at": _datetime(values["accepted_at"]),
+        "due_at": _datetime(values["due_at"]),
+        "result_at": _datetime(values["result_at"]),
+        "handed_back_at": _datetime(values["handed_back_at"]),
         "status": values["status"],
         "timeliness": values["timeliness"],
     }
