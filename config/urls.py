@@ -11,6 +11,8 @@ urlpatterns = [
     path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("thong-bao/", include("dichvucong.notifications.urls")),
     path("mot-cua/", include("dichvucong.backoffice.urls")),
+    path("payments/", include("dichvucong.payments.urls")),
+    path("verify/", include("dichvucong.documents.urls")),
     path("api/v1/", include("config.api_urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -20,6 +22,9 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("healthz/", health, name="health"),
 ]
+
+if settings.PAYMENT_SANDBOX_ENABLED:
+    urlpatterns.append(path("sandbox/vnpay/", include("dichvucong.payments.sandbox.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "dichvucong.dossiers",
     "dichvucong.documents",
     "dichvucong.feedback",
+    "dichvucong.payments",
+    "dichvucong.results",
     "dichvucong.portal",
     "dichvucong.backoffice",
     "dichvucong.demo",
@@ -348,6 +351,32 @@ RECEPTION_CUTOFF = env_str("DICHVUCONG_RECEPTION_CUTOFF", "15:00")
 
 # Officers' second factor (TOTP, django-otp): the issuer name authenticator apps show.
 OTP_TOTP_ISSUER = env_str("DICHVUCONG_OTP_ISSUER", "Một cửa điện tử")
+
+# Online payment (VNPay protocol 2.1.0; see docs/payments.md). The defaults are the demo
+# merchant at the sandbox gateway bundled with the project (served by this site under
+# /sandbox/vnpay/), so `make run` and the tests pay offline; real VNPay is a matter of
+# these settings. The terminal code and secret below are demo data only.
+VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE", "DVCDEMO1")
+VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET", "DICHVUCONGSANDBOXSECRET2015")
+VNPAY_PAYMENT_URL = env_str("VNPAY_PAYMENT_URL", f"{SITE_URL}/sandbox/vnpay/paymentv2/vpcpay.html")
+VNPAY_API_URL = env_str(
+    "VNPAY_API_URL", f"{SITE_URL}/sandbox/vnpay/merchant_webapi/api/transaction"
+)
+# Minutes a payment link stays valid (vnp_ExpireDate).
+PAYMENT_EXPIRE_MINUTES = env_int("DICHVUCONG_PAYMENT_EXPIRE_MINUTES", 15)
+# The sandbox gateway is part of the demo: off in production unless asked for.
+PAYMENT_SANDBOX_ENABLED = env_bool("DICHVUCONG_PAYMENT_SANDBOX", True)
+
+# Digital signatures (see docs/signing.md). The development PKI (`manage.py pki_init`)
+# keeps its keys encrypted under SIGNING_DIR with this passphrase; production points these
+# at its own keys, or replaces the signer (SIGNING_SIGNER) by a token or remote service.
+SIGNING_DIR = Path(env_str("DICHVUCONG_SIGNING_DIR", str(VAR_DIR / "pki")))
+SIGNING_KEY_PASSPHRASE = env_str("DICHVUCONG_SIGNING_PASSPHRASE", "dichvucong-demo-pki")
+SIGNING_SIGNER = env_str("DICHVUCONG_SIGNER", "dichvucong.documents.signing.FileKeySigner")
+# A RFC 3161 timestamp server: with one, signatures are PAdES B-T; without, B-B.
+SIGNING_TIMESTAMP_URL = env_str("DICHVUCONG_TIMESTAMP_URL", "")
+# Extra trust roots (PEM files) that verification accepts besides the province's root.
+SIGNING_EXTRA_TRUST_ROOTS = env_list("DICHVUCONG_TRUST_ROOTS", "")
 
 LOGGING = {
     "version": 1,

@@ -85,6 +85,17 @@ class Procedure(models.Model):
         default=False,
         help_text=_("Bật khi thủ tục đã có biểu mẫu điện tử và cơ quan sẵn sàng tiếp nhận."),
     )
+    # Level 4 (Circular 32/2017 Art. 5(4)): fees paid online, results delivered online.
+    online_payment_enabled = models.BooleanField(
+        _("cho phép thanh toán trực tuyến"),
+        default=False,
+        help_text=_("Bật khi phí, lệ phí của thủ tục được nộp qua cổng thanh toán."),
+    )
+    online_result_enabled = models.BooleanField(
+        _("trả kết quả trực tuyến"),
+        default=False,
+        help_text=_("Bật khi kết quả được phát hành điện tử, có ký số, cho người nộp tải về."),
+    )
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -31,7 +31,13 @@ from dichvucong.accounts.selectors import officer_display_name
 from dichvucong.catalogue.models import ProcessingTime
 from dichvucong.core import workdays
 from dichvucong.core.cache import memoize_public
-from dichvucong.workflows.models import APPLICANT, Effect, WorkflowAction, WorkflowState
+from dichvucong.workflows.models import (
+    APPLICANT,
+    SYSTEM,
+    Effect,
+    WorkflowAction,
+    WorkflowState,
+)
 
 from .models import (
     Dossier,
@@ -79,10 +85,45 @@ class ActionRequest:
     attachments: Sequence[UploadedFile] = ()
     # The applicant's new documents when answering a request: upload field -> files.
     documents: Mapping[str, Sequence[UploadedFile]] = field(default_factory=dict)
+    # What an effect registered by another app needs (a payment reference, say).
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def actor_roles(*, dossier: Dossier, user: User) -> set[str]:
-    """Return the roles `user` acts in on `dossier`: officer roles there, or applicant."""
+@dataclass
+class EffectContext:
+    """What an effect handler gets: the locked dossier, which it may change (the engine
+    saves it), and `data`, which it may fill for the event row."""
+
+    dossier: Dossier
+    action: WorkflowAction
+    request: ActionRequest
+    actor: User | None
+    now: datetime
+    data: dict[str, Any]
+
+
+EffectHandler = Callable[[EffectContext], None]
+
+_effect_handlers: dict[str, EffectHandler] = {}
+
+
+def effect_handler_register(effect: str, handler: EffectHandler) -> None:
+    """Let an app implement one of the effects (payments, results) from its ready().
+
+    The handler runs inside the action's transaction, after the permission checks and
+    before the move; raising ValidationError or ActionNotAllowed undoes the action. Work
+    that must wait for the commit (a Celery task) goes through transaction.on_commit.
+    """
+    _effect_handlers[effect] = handler
+
+
+def actor_roles(*, dossier: Dossier, user: User | None) -> set[str]:
+    """Return the roles `user` acts in on `dossier`: officer roles there, or applicant.
+
+    No user means the system itself (a gateway's confirmation, say).
+    """
+    if user is None:
+        return {SYSTEM}
     roles: set[str] = set()
     if user.is_authenticated and dossier.applicant_id == user.pk:
         roles.add(APPLICANT)
@@ -95,14 +136,20 @@ def actor_roles(*, dossier: Dossier, user: User) -> set[str]:
     return roles
 
 
-def _may_take(action: WorkflowAction, *, roles: set[str], dossier: Dossier, user: User) -> bool:
+def _may_take(
+    action: WorkflowAction, *, roles: set[str], dossier: Dossier, user: User | None
+) -> bool:
     allowed = roles & set(action.roles)
     if not allowed:
         return False
     state = action.from_state
     # In a state reserved to the assignee, a specialist acts only on their own dossiers.
     only_as_specialist = allowed <= {Role.SPECIALIST}
-    return not (state.assignee_only and only_as_specialist and dossier.assignee_id != user.pk)
+    return not (
+        state.assignee_only
+        and only_as_specialist
+        and (user is None or dossier.assignee_id != user.pk)
+    )
 
 
 def available_actions(*, dossier: Dossier, user: User) -> list[WorkflowAction]:
@@ -239,9 +286,11 @@ def _find_action(locked: Dossier, code: str) -> WorkflowAction:
 
 
 def dossier_action_execute(
-    *, dossier: Dossier, actor: User, request: ActionRequest
+    *, dossier: Dossier, actor: User | None, request: ActionRequest
 ) -> DossierEvent:
     """Take `request.action` on `dossier` as `actor`; return the event written.
+
+    `actor=None` is the system: it may take only the actions whose roles name `system`.
 
     Raise ActionNotAllowed (the state does not allow it), ActionForbidden (the actor may
     not) or ValidationError (what the action needs is missing or wrong). On any error
@@ -333,7 +382,7 @@ def _apply_effect(
     request: ActionRequest,
     now: datetime,
     data: dict[str, Any],
-    actor: User,
+    actor: User | None,
 ) -> list[tuple[str, Any, CheckedFile]]:
     """Apply what the action does besides moving; return new dossier documents to store."""
     effect = action.effect
@@ -407,6 +456,18 @@ def _apply_effect(
             dossier.timeliness = workdays.timeliness(due_at=dossier.due_at, done_at=finished)
     elif effect == Effect.WITHDRAW:
         dossier.withdrawn_at = now
+    elif effect != Effect.NONE:
+        handler = _effect_handlers.get(effect)
+        if handler is None:
+            raise ActionNotAllowed(
+                _("Thao tác “%(action)s” cần một chức năng chưa được cài đặt.")
+                % {"action": action.name}
+            )
+        handler(
+            EffectContext(
+                dossier=dossier, action=action, request=request, actor=actor, now=now, data=data
+            )
+        )
     if action.to_state.status == DossierStatus.RELEASING and dossier.result_at is None:
         dossier.result_at = now
     return new_documents
@@ -490,7 +551,7 @@ def _move(
     dossier: Dossier,
     *,
     action: WorkflowAction,
-    actor: User,
+    actor: User | None,
     role: str,
     comment: str,
     data: dict[str, Any],

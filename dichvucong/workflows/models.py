@@ -20,7 +20,14 @@ from dichvucong.dossiers.models import DossierStatus
 # The applicant acts in a workflow too (answering a request for more documents,
 # withdrawing); it is not an officer role, so it is named here.
 APPLICANT = "applicant"
-ACTOR_ROLES: dict[str, Any] = {**dict(Role.choices), APPLICANT: _("Người nộp hồ sơ")}
+# The system acts when something outside an officer's hands happens: a payment gateway
+# confirms a payment, for instance. Nobody signs in as it.
+SYSTEM = "system"
+ACTOR_ROLES: dict[str, Any] = {
+    **dict(Role.choices),
+    APPLICANT: _("Người nộp hồ sơ"),
+    SYSTEM: _("Hệ thống (tự động)"),
+}
 
 
 class Effect(models.TextChoices):
@@ -38,6 +45,15 @@ class Effect(models.TextChoices):
     APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại ngày trả kết quả (Mẫu 04)")
     HAND_BACK = "hand_back", _("Trả kết quả: kết thúc hồ sơ")
     WITHDRAW = "withdraw", _("Người nộp rút hồ sơ")
+    REQUEST_PAYMENT = (
+        "request_payment",
+        _("Yêu cầu thực hiện nghĩa vụ tài chính: dừng thời hạn, lập yêu cầu thanh toán"),
+    )
+    PAYMENT_RECEIVED = (
+        "payment_received",
+        _("Đã nhận thanh toán: thời hạn chạy tiếp"),
+    )
+    APPROVE = "approve", _("Phê duyệt: phát hành kết quả điện tử có ký số")
 
 
 class Workflow(models.Model):

@@ -11,15 +11,17 @@ from django.utils import timezone
 
 from dichvucong.catalogue.models import Procedure
 from dichvucong.core import workdays
-from dichvucong.dossiers import services
+from dichvucong.dossiers import actions, services
 from dichvucong.dossiers.actions import (
     ActionForbidden,
     ActionNotAllowed,
     ActionRequest,
+    EffectContext,
     MissingItem,
     available_actions,
     dossier_action_execute,
     dossier_time_limit,
+    effect_handler_register,
 )
 from dichvucong.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStatus
 from dichvucong.dossiers.tests.fixtures import EXAMPLE, ID_COPY_FIELD, pdf_upload
@@ -275,7 +277,7 @@ def test_only_the_assignee_examines(dossier: Dossier, officers: dict[str, Any]) 
         act(dossier, officers["specialist2"], "propose", comment="Không phải hồ sơ của tôi.")
     assert snapshot(dossier) == before
     codes = [a.code for a in available_actions(dossier=dossier, user=officers["specialist"])]
-    assert codes == ["request_documents", "propose", "apologize"]
+    assert codes == ["request_documents", "request_payment", "propose", "apologize"]
 
 
 def test_apology_moves_the_date_once(dossier: Dossier, officers: dict[str, Any]) -> None:
@@ -337,3 +339,47 @@ def test_step_timeliness_is_recorded(dossier: Dossier, officers: dict[str, Any])
     Dossier.objects.filter(pk=dossier.pk).update(state_due_at=past)
     event = act(dossier, officers["reception"], "accept")
     assert (event.step_due_at, event.step_timeliness) == (past, "late")
+
+
+def _examining(dossier: Dossier, officers: dict[str, Any]) -> None:
+    act(dossier, officers["reception"], "accept")
+    act(dossier, officers["head"], "assign", assignee=officers["specialist"])
+
+
+def test_effects_of_other_apps_plug_into_the_engine(
+    dossier: Dossier, officers: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _examining(dossier, officers)
+    seen: list[EffectContext] = []
+
+    def handler(context: EffectContext) -> None:
+        seen.append(context)
+        context.data["amount"] = context.request.extra["amount"]
+
+    monkeypatch.setattr(actions, "_effect_handlers", {})
+    before = snapshot(dossier)
+    with pytest.raises(ActionNotAllowed):
+        act(dossier, officers["specialist"], "request_payment")
+    assert snapshot(dossier) == before
+    effect_handler_register("request_payment", handler)
+    event = act(dossier, officers["specialist"], "request_payment", extra={"amount": 50000})
+    assert [c.actor for c in seen] == [officers["specialist"]]
+    assert event.data == {"effect": "request_payment", "amount": 50000}
+    assert event.to_status == DossierStatus.PAYING
+
+
+def test_only_the_system_takes_system_actions(
+    dossier: Dossier, citizen: Any, officers: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _examining(dossier, officers)
+    monkeypatch.setattr(actions, "_effect_handlers", {})
+    effect_handler_register("request_payment", lambda context: None)
+    effect_handler_register("payment_received", lambda context: None)
+    act(dossier, officers["specialist"], "request_payment")
+    for person in (citizen, officers["specialist"], officers["reception"]):
+        with pytest.raises(ActionForbidden):
+            act(dossier, person, "payment_received")
+    assert [a.code for a in available_actions(dossier=dossier, user=officers["specialist"])] == []
+    event = act(dossier, None, "payment_received")
+    dossier.refresh_from_db()
+    assert (event.actor_id, event.actor_role, dossier.status) == (None, "system", "processing")
