@@ -366,6 +366,19 @@ VNPAY_API_URL = env_str(
 PAYMENT_EXPIRE_MINUTES = env_int("DICHVUCONG_PAYMENT_EXPIRE_MINUTES", 15)
 # The sandbox gateway is part of the demo: off in production unless asked for.
 PAYMENT_SANDBOX_ENABLED = env_bool("DICHVUCONG_PAYMENT_SANDBOX", True)
+# The province's reduction of fees paid for an online dossier, in percent (0-100; e.g. 50
+# while a Circular halves fees for online submission). 0: no reduction.
+PAYMENT_ONLINE_DISCOUNT_PERCENT = env_int("DICHVUCONG_ONLINE_FEE_DISCOUNT", 0)
+if not 0 <= PAYMENT_ONLINE_DISCOUNT_PERCENT <= 100:
+    raise ValueError("DICHVUCONG_ONLINE_FEE_DISCOUNT must be between 0 and 100")
+# Reconciliation (`manage.py payments_reconcile`, also run by Celery beat every this many
+# minutes) asks the gateway about payments left unconfirmed this long.
+PAYMENT_RECONCILE_MINUTES = env_int("DICHVUCONG_PAYMENT_RECONCILE_MINUTES", 5)
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
+    "task": "dichvucong.payments.tasks.payments_reconcile",
+    "schedule": PAYMENT_RECONCILE_MINUTES * 60,
+    "options": {"expires": PAYMENT_RECONCILE_MINUTES * 60},
+}
 
 # Digital signatures (see docs/signing.md). The development PKI (`manage.py pki_init`)
 # keeps its keys encrypted under SIGNING_DIR with this passphrase; production points these
@@ -377,6 +390,10 @@ SIGNING_SIGNER = env_str("DICHVUCONG_SIGNER", "dichvucong.documents.signing.File
 SIGNING_TIMESTAMP_URL = env_str("DICHVUCONG_TIMESTAMP_URL", "")
 # Extra trust roots (PEM files) that verification accepts besides the province's root.
 SIGNING_EXTRA_TRUST_ROOTS = env_list("DICHVUCONG_TRUST_ROOTS", "")
+
+# Electronic results (see docs/results.md): the postage the applicant pays to receive the
+# paper result by post, in đồng, when the procedure's result template sets none.
+RESULTS_POSTAL_FEE = env_int("DICHVUCONG_RESULTS_POSTAL_FEE", 30000)
 
 LOGGING = {
     "version": 1,
