@@ -17,3 +17,7 @@ STORAGES = {
 # Tests open connections from the live server's thread: close them after each request so
 # the test database can be dropped at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# No PKI unless a test sets one up (documents/tests/conftest.py): a developer's var/pki
+# from `make run` must not sign the PDFs other tests read.
+SIGNING_DIR = VAR_DIR / "test-no-pki"  # noqa: F405

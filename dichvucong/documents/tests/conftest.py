@@ -1,0 +1,31 @@
+"""Signing fixtures: one development PKI per test session, in a temporary directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dichvucong.documents import pki
+from dichvucong.organizations.models import Agency
+
+
+@pytest.fixture(scope="session")
+def pki_session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Create the root CA once per session (agencies' certificates come per test)."""
+    from django.test import override_settings
+
+    path = tmp_path_factory.mktemp("pki")
+    with override_settings(SIGNING_DIR=path):
+        pki.pki_root_init()
+    return path
+
+
+@pytest.fixture
+def signing_pki(settings: Any, pki_session_dir: Path, province: dict[str, Agency]) -> Path:
+    """Point SIGNING_DIR at the session's PKI and issue every test agency a certificate
+    (kept across tests: agencies have the same codes in every test)."""
+    settings.SIGNING_DIR = pki_session_dir
+    pki.pki_ensure_demo()
+    return pki_session_dir
