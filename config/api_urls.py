@@ -10,6 +10,7 @@ from dichvucong.dossiers.api import forms as dossier_forms
 from dichvucong.dossiers.api import views as dossiers
 from dichvucong.feedback.api import views as feedback
 from dichvucong.organizations.api import views as organizations
+from dichvucong.payments.api import views as payments
 
 app_name = "api"
 
@@ -68,6 +69,16 @@ urlpatterns = [
         "dossiers/<str:code>/forms/<int:number>/",
         dossier_forms.ApplicantFormView.as_view(),
         name="dossier-form",
+    ),
+    path(
+        "dossiers/<str:code>/payments/",
+        payments.DossierPaymentListView.as_view(),
+        name="dossier-payment-list",
+    ),
+    path(
+        "dossiers/<str:code>/payments/<int:pk>/receipt/",
+        payments.DossierPaymentReceiptView.as_view(),
+        name="dossier-payment-receipt",
     ),
     path("lookup/<str:code>/", dossiers.LookupView.as_view(), name="lookup"),
     path(

@@ -27,6 +27,7 @@ from dichvucong.dossiers.actions import (
 )
 from dichvucong.dossiers.selectors import specialists_for
 from dichvucong.dossiers.uploads import ACCEPT_ATTRIBUTE
+from dichvucong.payments.forms import payment_request_extra, payment_request_fields
 from dichvucong.workflows.models import Effect, WorkflowAction
 
 ITEM_ROWS_MIN = 3
@@ -146,6 +147,8 @@ class ActionForm(forms.Form):
                     "invalid": _("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm."),
                 },
             )
+        if effect == Effect.REQUEST_PAYMENT:
+            self.fields.update(payment_request_fields())
         self.item_count = 0
         if effect == Effect.REQUEST_DOCUMENTS:
             if rows is None:
@@ -177,7 +180,8 @@ class ActionForm(forms.Form):
         return bool(
             action.comment_required
             or action.document_required
-            or action.effect in {Effect.ASSIGN, Effect.APOLOGIZE, Effect.REQUEST_DOCUMENTS}
+            or action.effect
+            in {Effect.ASSIGN, Effect.APOLOGIZE, Effect.REQUEST_DOCUMENTS, Effect.REQUEST_PAYMENT}
         )
 
     def clean(self) -> dict[str, Any]:
@@ -212,6 +216,7 @@ class ActionForm(forms.Form):
             new_due_at=due_at_for_day(day) if day else None,
             items=self.items(),
             attachments=self.cleaned_data.get("attachments", []),
+            extra=payment_request_extra(self.cleaned_data),
         )
 
     def add_engine_errors(self, error: ValidationError) -> None:

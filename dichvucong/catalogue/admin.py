@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Field, FormTemplate, LegalDocument, Procedure, ProcedureVersion
+from .models import Fee, Field, FormTemplate, LegalDocument, Procedure, ProcedureVersion
 from .services import form_template_attach_file
 
 
@@ -75,3 +75,30 @@ class FormTemplateAdmin(admin.ModelAdmin):
         upload = form.cleaned_data.get("file")
         if upload and "file" in form.changed_data:
             form_template_attach_file(form=obj, filename=upload.name, content=upload.read())
+
+
+@admin.register(Fee)
+class FeeAdmin(admin.ModelAdmin):
+    """The amounts come from the published version; the province sets how they count."""
+
+    list_display = ["__str__", "processing_time", "basis", "exemptible"]
+    list_filter = ["kind", "basis", "exemptible"]
+    search_fields = ["processing_time__case__version__procedure__code", "description"]
+    list_select_related = ["processing_time"]
+    fields = [
+        "processing_time",
+        "kind",
+        "amount",
+        "currency_label",
+        "description",
+        "basis",
+        "exemptible",
+        "exemption_note",
+    ]
+    readonly_fields = ["processing_time", "kind", "amount", "currency_label", "description"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -272,6 +272,24 @@ class FeeKind(models.TextChoices):
     CHARGE = "LEPHI", _("Lệ phí")
 
 
+class FeeBasis(models.TextChoices):
+    """How a fee's amount is counted (the payments app multiplies accordingly)."""
+
+    FIXED = "fixed", _("Mức cố định")
+    PER_COPY = "per_copy", _("Theo số bản")
+    PER_PAGE = "per_page", _("Theo số trang")
+
+
+def fee_basis_from_label(label: str) -> str:
+    """Guess the basis from the national record's unit ("Đồng/bản", "Đồng/trang")."""
+    folded = label.lower()
+    if "/trang" in folded:
+        return FeeBasis.PER_PAGE
+    if "/bản" in folded:
+        return FeeBasis.PER_COPY
+    return FeeBasis.FIXED
+
+
 class Fee(models.Model):
     """A fee or charge (phí, lệ phí) due for a channel and case."""
 
@@ -283,6 +301,25 @@ class Fee(models.Model):
     currency_label = models.CharField(_("đơn vị tính"), max_length=50, default="Đồng")
     description = models.TextField(_("mô tả"), blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # How the province computes what is due (not in the national record's numbers).
+    basis = models.CharField(
+        _("cách tính"),
+        max_length=10,
+        choices=FeeBasis.choices,
+        default=FeeBasis.FIXED,
+        help_text=_("Theo số bản, số trang: số tiền trên là đơn giá một bản, một trang."),
+    )
+    exemptible = models.BooleanField(
+        _("có đối tượng được miễn"),
+        default=False,
+        help_text=_("Người nộp thuộc đối tượng miễn (cán bộ kiểm tra) không phải nộp khoản này."),
+    )
+    exemption_note = models.CharField(
+        _("đối tượng được miễn"),
+        max_length=500,
+        blank=True,
+        help_text=_("Ví dụ: người thuộc hộ nghèo, người có công với cách mạng."),
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")

@@ -30,6 +30,7 @@ from .models import (
     ProcedureVersion,
     ProcessingTime,
     RequiredDocument,
+    fee_basis_from_label,
 )
 from .national import ProcedureRecord, RecordError, parse_record
 
@@ -198,6 +199,7 @@ def _create_contents(version: ProcedureVersion, record: ProcedureRecord) -> None
             currency_label=fee.currency_label,
             description=fee.description,
             position=fee_position,
+            basis=fee_basis_from_label(fee.currency_label),
         )
         for processing_time, time in zip(times, record.times, strict=True)
         for fee_position, fee in enumerate(time.fees)
