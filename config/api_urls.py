@@ -11,6 +11,7 @@ from dichvucong.dossiers.api import views as dossiers
 from dichvucong.feedback.api import views as feedback
 from dichvucong.organizations.api import views as organizations
 from dichvucong.payments.api import views as payments
+from dichvucong.results.api import views as results
 
 app_name = "api"
 
@@ -70,6 +71,7 @@ urlpatterns = [
         dossier_forms.ApplicantFormView.as_view(),
         name="dossier-form",
     ),
+    path("dossiers/<str:code>/result/", results.DossierResultView.as_view(), name="dossier-result"),
     path(
         "dossiers/<str:code>/payments/",
         payments.DossierPaymentListView.as_view(),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("dichvucong.portal.urls")),
     path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("thong-bao/", include("dichvucong.notifications.urls")),
+    path("", include("dichvucong.results.urls")),
     path("mot-cua/", include("dichvucong.backoffice.urls")),
     path("payments/", include("dichvucong.payments.urls")),
     path("verify/", include("dichvucong.documents.urls")),

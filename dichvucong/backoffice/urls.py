@@ -1,6 +1,6 @@
 """The officers' electronic one-stop system (pages; the API lives under /api/v1/backoffice/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import dossier_views, intake_views, views, workflow_views
 
@@ -23,6 +23,7 @@ urlpatterns = [
         dossier_views.attachment_download,
         name="dossier-attachment",
     ),
+    path("ho-so/<str:code>/", include("dichvucong.results.backoffice_urls")),
     path("so-theo-doi/", dossier_views.register, name="register"),
     path("tiep-nhan/", intake_views.intake, name="intake"),
     path("tiep-nhan/<str:code>/", intake_views.intake_paper, name="intake-paper"),
