@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dichvucong.documents",
     "dichvucong.feedback",
     "dichvucong.payments",
+    "dichvucong.payments.sandbox",
     "dichvucong.results",
     "dichvucong.portal",
     "dichvucong.backoffice",
@@ -366,6 +367,12 @@ VNPAY_API_URL = env_str(
 PAYMENT_EXPIRE_MINUTES = env_int("DICHVUCONG_PAYMENT_EXPIRE_MINUTES", 15)
 # The sandbox gateway is part of the demo: off in production unless asked for.
 PAYMENT_SANDBOX_ENABLED = env_bool("DICHVUCONG_PAYMENT_SANDBOX", True)
+# Where the sandbox gateway sends its IPN calls for the demo merchant (a merchant added
+# in the sandbox's admin may name its own), and how long it waits for each answer.
+PAYMENT_SANDBOX_IPN_URL = env_str(
+    "DICHVUCONG_PAYMENT_SANDBOX_IPN_URL", f"{SITE_URL}/payments/vnpay/ipn/"
+)
+PAYMENT_SANDBOX_IPN_TIMEOUT = env_int("DICHVUCONG_PAYMENT_SANDBOX_IPN_TIMEOUT", 10)
 # The province's reduction of fees paid for an online dossier, in percent (0-100; e.g. 50
 # while a Circular halves fees for online submission). 0: no reduction.
 PAYMENT_ONLINE_DISCOUNT_PERCENT = env_int("DICHVUCONG_ONLINE_FEE_DISCOUNT", 0)
