@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 .PHONY: help install run serve test lint typecheck migrations-check schema schema-check \
-        test-sqlite test-postgres oidc-provider messages bench clean
+        test-sqlite test-postgres oidc-provider vnpay-client messages bench clean
 
 help:
 	@echo "make run    - set up, migrate, load the demo data and serve http://127.0.0.1:$(PORT)"
@@ -65,10 +65,23 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 
 oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
 
-test-sqlite: install oidc-provider
+# An independent client of the VNPay protocol (the vnpay package) that the sandbox
+# gateway's tests run. Without npm the step says so and those tests skip, unless
+# REQUIRE_VNPAY_CLIENT is set.
+VNPAY_CLIENT := tests/vnpay_client
+$(VNPAY_CLIENT)/node_modules/.installed: $(VNPAY_CLIENT)/package.json $(VNPAY_CLIENT)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(VNPAY_CLIENT) && npm ci --no-audit --no-fund && touch node_modules/.installed; \
+	else \
+		echo "npm is missing: the vnpay client tests will be skipped."; \
+	fi
+
+vnpay-client: $(VNPAY_CLIENT)/node_modules/.installed
+
+test-sqlite: install oidc-provider vnpay-client
 	env -u DATABASE_URL $(VENV)/bin/pytest
 
-test-postgres: install oidc-provider
+test-postgres: install oidc-provider vnpay-client
 	@if $(PY) scripts/db_reachable.py "$(TEST_POSTGRES_URL)"; then \
 		DATABASE_URL="$(TEST_POSTGRES_URL)" $(VENV)/bin/pytest; \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
