@@ -92,7 +92,7 @@ def dossier_payments(*, dossier: Dossier) -> DossierPayments:
     requests = list(PaymentRequest.objects.filter(dossier=dossier).order_by("-created_at", "-pk"))
     open_request = next((r for r in requests if r.is_open), None)
     submission = None
-    if open_request is None and not any(r.stage == "submission" for r in requests):
+    if not requests:
         submission = services.submission_fees(dossier=dossier)
     if open_request is not None:
         try:

@@ -147,7 +147,7 @@ def _payable_request(dossier: Dossier, *, now: datetime) -> PaymentRequest:
     if open_request is not None:
         payable_check(dossier=dossier, request=open_request)
         return open_request
-    if dossier.payment_requests.filter(stage=RequestStage.SUBMISSION).exists():
+    if dossier.payment_requests.exists():
         raise ValidationError({"dossier": [_("Hồ sơ không có khoản phí, lệ phí nào cần nộp.")]})
     computation = submission_fees(dossier=dossier)
     if computation is None:
@@ -194,11 +194,13 @@ def request_payment_effect(context: EffectContext) -> None:
             {"exemption_reason": [_("Lý do miễn tối đa %(n)d ký tự.") % {"n": REASON_MAX}]}
         )
     fees = fee_rules.case_fees(case=dossier.case, channel=dossier.channel)
+    copies = extra.get("copies")
+    pages = extra.get("pages")
     computation = fee_rules.fee_compute(
         fees=fees,
         channel=dossier.channel,
-        copies=extra.get("copies") or 1,
-        pages=extra.get("pages") or 0,
+        copies=1 if copies is None else copies,
+        pages=0 if pages is None else pages,
         exempt=exempt,
     )
     if computation.total <= 0:
@@ -216,8 +218,8 @@ def request_payment_effect(context: EffectContext) -> None:
         dossier=dossier,
         stage=RequestStage.PROCESSING,
         computation=computation,
-        copies=int(extra.get("copies") or 1),
-        pages=int(extra.get("pages") or 0),
+        copies=1 if copies is None else int(copies),
+        pages=0 if pages is None else int(pages),
         exemption_reason=reason if exempt else "",
         requested_by=context.actor,
         now=context.now,
@@ -609,7 +611,6 @@ def payments_reconcile(
                     kind=EventKind.EXPIRED,
                     from_status=before,
                     to_status=locked.status,
-                    created_at=now,
                 )
                 report.expired += 1
             locked.save(update_fields=fields)
