@@ -5,6 +5,7 @@ from django.urls import path
 from dichvucong.accounts.api import views as accounts
 from dichvucong.catalogue.api import views as catalogue
 from dichvucong.core.cache import cache_public_json
+from dichvucong.documents.api import views as documents
 from dichvucong.dossiers.api import backoffice
 from dichvucong.dossiers.api import forms as dossier_forms
 from dichvucong.dossiers.api import views as dossiers
@@ -83,6 +84,7 @@ urlpatterns = [
         name="dossier-payment-receipt",
     ),
     path("lookup/<str:code>/", dossiers.LookupView.as_view(), name="lookup"),
+    path("verify/", documents.VerifyView.as_view(), name="verify"),
     path(
         "backoffice/dossiers/",
         backoffice.OfficerQueueView.as_view(),

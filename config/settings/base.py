@@ -234,6 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "lookup": env_str("LOOKUP_RATE", "60/min"),
         "token": env_str("TOKEN_RATE", "20/min"),
+        "verify": env_str("VERIFY_RATE", "20/min"),
     },
 }
 
@@ -397,6 +398,8 @@ SIGNING_SIGNER = env_str("DICHVUCONG_SIGNER", "dichvucong.documents.signing.File
 SIGNING_TIMESTAMP_URL = env_str("DICHVUCONG_TIMESTAMP_URL", "")
 # Extra trust roots (PEM files) that verification accepts besides the province's root.
 SIGNING_EXTRA_TRUST_ROOTS = env_list("DICHVUCONG_TRUST_ROOTS", "")
+# The largest PDF the public verification page and API accept.
+SIGNING_VERIFY_MAX_BYTES = env_int("DICHVUCONG_VERIFY_MAX_BYTES", 20 * 1024 * 1024)
 
 # Electronic results (see docs/results.md): the postage the applicant pays to receive the
 # paper result by post, in đồng, when the procedure's result template sets none.

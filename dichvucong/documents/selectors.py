@@ -4,7 +4,8 @@ Each function checks access in its query and raises `DoesNotExist` for what the 
 may not have, exactly as for what does not exist (a 404 for views): an officer reaches
 the forms of their agencies' dossiers (a supervisor, every agency's), an applicant only
 the forms of their own dossiers that the law hands them (01 to 04). Downloads return
-`(filename, content)`.
+`(filename, content)`; the PDFs come signed by the dossier's (or register's) agency when
+the signing PKI has a key for it, and as they are (logged) when it has none.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dichvucong.accounts.models import User
 from dichvucong.dossiers.models import Dossier, DossierEvent
@@ -24,6 +27,7 @@ from dichvucong.organizations.models import Agency
 from . import dossier_forms
 from .circular01 import Form, Register, form_filename, form_pdf, register_xlsx
 from .dossier_forms import APPLICANT_FORM_NUMBERS, FORM_DOSSIER_RELATED, FormRef
+from .signing import pdf_sign_if_configured
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -89,7 +93,27 @@ def _render(dossier: Dossier, *, number: int, event_id: int | None) -> tuple[str
     else:
         event = next(e for e in events if e.pk == ref.event_id)
         data = _EVENT_BUILDERS[number](event)
-    return ref.filename, form_pdf(data)
+    return ref.filename, _signed(form_pdf(data), agency=dossier.agency, number=number)
+
+
+_FORM_TITLES = {
+    1: gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    2: gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    3: gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+    4: gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    5: gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    6: gettext_lazy("Sổ theo dõi hồ sơ"),
+}
+
+
+def _signed(pdf: bytes, *, agency: Agency, number: int) -> bytes:
+    """Return the form signed by the agency, or as it is (logged) when it has no key."""
+    return pdf_sign_if_configured(
+        pdf=pdf,
+        agency=agency,
+        reason=_("Mẫu số %(number)02d: %(title)s")
+        % {"number": number, "title": _FORM_TITLES[number]},
+    )
 
 
 def dossier_form_for_officer(
@@ -156,7 +180,7 @@ def _in_month(rows: QuerySet[Dossier], year: int, month: int | None) -> QuerySet
 
 def _register(
     *, user: User, agency_code: str, year: int, month: int | None = None, limit: int | None = None
-) -> Register:
+) -> tuple[Agency, Register]:
     try:
         agency = Agency.objects.select_related("parent", "administrative_unit").get(
             code=agency_code
@@ -168,7 +192,7 @@ def _register(
         count = rows.count()
         if count > limit:
             raise RegisterTooLarge(count)
-    return dossier_forms.register_for(agency, year, rows)
+    return agency, dossier_forms.register_for(agency, year, rows)
 
 
 def register_pdf_for_officer(
@@ -179,15 +203,15 @@ def register_pdf_for_officer(
     Raise Dossier.DoesNotExist for an unknown agency or one the officer may not read, and
     RegisterTooLarge when it would run past REGISTER_PDF_MAX_ROWS rows.
     """
-    register = _register(
+    agency, register = _register(
         user=user, agency_code=agency_code, year=year, month=month, limit=REGISTER_PDF_MAX_ROWS
     )
-    return form_filename(register), form_pdf(register)
+    return form_filename(register), _signed(form_pdf(register), agency=agency, number=6)
 
 
 def register_xlsx_for_officer(
     *, user: User, agency_code: str, year: int, month: int | None = None
 ) -> tuple[str, bytes]:
     """Return an agency's register (Form 06) for a year, or one of its months, as Excel."""
-    register = _register(user=user, agency_code=agency_code, year=year, month=month)
+    _agency, register = _register(user=user, agency_code=agency_code, year=year, month=month)
     return form_filename(register, extension="xlsx"), register_xlsx(register)

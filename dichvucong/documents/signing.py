@@ -37,7 +37,8 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import QRPosition, QRStampStyle, TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -145,7 +146,9 @@ def timestamper() -> TimeStamper | None:
     url = settings.SIGNING_TIMESTAMP_URL
     if not url:
         return None
-    return HTTPTimeStamper(url, timeout=TIMESTAMP_TIMEOUT_SECONDS)
+    # pyHanko's HTTP client over requests (its default one runs aiohttp in an event loop
+    # of its own for every call).
+    return RequestsHTTPTimeStamper(url, timeout=TIMESTAMP_TIMEOUT_SECONDS)
 
 
 # What the stamp writes: ASCII, Latin-1 and Latin Extended, combining marks and the
@@ -295,7 +298,7 @@ def pdf_sign(
     )
     try:
         out = pdf_signer.sign_pdf(writer, appearance_text_params=params)
-    except (SigningError, PdfError) as exc:
+    except (SigningError, PdfError, TimestampRequestError) as exc:
         raise SigningFailed(str(exc)) from exc
     return out.getvalue()
 

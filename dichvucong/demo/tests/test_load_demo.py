@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -16,8 +18,14 @@ EFORM_DIR = DATA_DIR / "eforms"
 
 
 @pytest.mark.django_db
-def test_demo_data_is_complete_and_loading_it_again_changes_nothing() -> None:
+def test_demo_data_is_complete_and_loading_it_again_changes_nothing(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.SIGNING_DIR = tmp_path
     call_command("load_demo")
+    # The development PKI: the root and a signing certificate for every agency.
+    assert (tmp_path / "root.pem").exists()
+    assert len(list((tmp_path / "agencies").glob("*.pem"))) == Agency.objects.count()
     assert Procedure.objects.count() >= 80
     assert not FormTemplate.objects.filter(file="").exists()
 

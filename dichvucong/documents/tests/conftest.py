@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from dichvucong.documents import pki
+from dichvucong.documents import pki, samples, signing
+from dichvucong.documents.circular01 import form_pdf
 from dichvucong.organizations.models import Agency
 
 
@@ -29,3 +30,15 @@ def signing_pki(settings: Any, pki_session_dir: Path, province: dict[str, Agency
     settings.SIGNING_DIR = pki_session_dir
     pki.pki_ensure_demo()
     return pki_session_dir
+
+
+@pytest.fixture(scope="session")
+def receipt_pdf() -> bytes:
+    """A one-page Form 01, unsigned."""
+    return form_pdf(samples.sample_receipt())
+
+
+@pytest.fixture
+def signed_pdf(signing_pki: Path, province: dict[str, Agency], receipt_pdf: bytes) -> bytes:
+    """Form 01 signed by UBND thị xã Đồng Xoài."""
+    return signing.pdf_sign(pdf=receipt_pdf, agency=province["000.00.20.H10"], reason="Biên nhận")

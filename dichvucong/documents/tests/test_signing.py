@@ -21,11 +21,6 @@ from dichvucong.organizations.models import Agency
 DONG_XOAI = "000.00.20.H10"
 
 
-@pytest.fixture(scope="module")
-def receipt_pdf() -> bytes:
-    return form_pdf(samples.sample_receipt())
-
-
 def root_context() -> ValidationContext:
     root = pki.load_certificate(pki.root_cert_path())
     return ValidationContext(

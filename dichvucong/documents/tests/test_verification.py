@@ -12,8 +12,7 @@ from django.utils import timezone
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from dichvucong.documents import pki, samples, signing
-from dichvucong.documents.circular01 import form_pdf
+from dichvucong.documents import pki, signing
 from dichvucong.documents.verification import (
     SignatureStatus,
     VerificationStatus,
@@ -22,16 +21,6 @@ from dichvucong.documents.verification import (
 from dichvucong.organizations.models import Agency
 
 DONG_XOAI = "000.00.20.H10"
-
-
-@pytest.fixture(scope="module")
-def receipt_pdf() -> bytes:
-    return form_pdf(samples.sample_receipt())
-
-
-@pytest.fixture
-def signed_pdf(signing_pki: Path, province: dict[str, Agency], receipt_pdf: bytes) -> bytes:
-    return signing.pdf_sign(pdf=receipt_pdf, agency=province[DONG_XOAI], reason="Biên nhận")
 
 
 def flip_signed_byte(pdf: bytes) -> bytes:

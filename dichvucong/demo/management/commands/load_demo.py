@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from dichvucong.demo.services import demo_load
+from dichvucong.documents.pki import pki_ensure_demo
 
 
 class Command(BaseCommand):
@@ -23,3 +24,5 @@ class Command(BaseCommand):
             f"{summary.officers_changed} demo officer changes, "
             f"{summary.dossiers_created} demo dossiers created."
         )
+        # The development PKI (docs/signing.md), so that forms and results come signed.
+        self.stdout.write(f"Signing keys: {len(pki_ensure_demo())} created.")
