@@ -297,10 +297,8 @@ def _acting_officer(*, user: User, agency_id: int) -> bool:
     )
 
 
-def issued_result_retry(*, result: IssuedResult, officer: User) -> IssuedResult:
+def issued_result_requeue(*, result: IssuedResult) -> IssuedResult:
     """Queue the signing of a result that failed (or is stuck pending) again."""
-    if not _acting_officer(user=officer, agency_id=result.agency_id):
-        raise ValidationError(_("Bạn không có quyền phát hành lại kết quả của hồ sơ này."))
     with transaction.atomic():
         locked = IssuedResult.objects.select_for_update().get(pk=result.pk)
         if locked.status == ResultStatus.ISSUED:
@@ -309,6 +307,13 @@ def issued_result_retry(*, result: IssuedResult, officer: User) -> IssuedResult:
         locked.save(update_fields=["status"])
         _queue_sign(locked.pk)
     return locked
+
+
+def issued_result_retry(*, result: IssuedResult, officer: User) -> IssuedResult:
+    """Let an officer acting at the result's agency queue a failed result again."""
+    if not _acting_officer(user=officer, agency_id=result.agency_id):
+        raise ValidationError(_("Bạn không có quyền phát hành lại kết quả của hồ sơ này."))
+    return issued_result_requeue(result=result)
 
 
 # --- Delivery by post ------------------------------------------------------------------

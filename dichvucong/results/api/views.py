@@ -24,7 +24,7 @@ from ..views import signed_pdf_response
             OpenApiTypes.BINARY,
             description="The result as issued: a PDF signed by the agency (PAdES).",
         ),
-        401: OpenApiResponse(description="Not signed in."),
+        403: OpenApiResponse(description="Not signed in (no session or token)."),
         404: OpenApiResponse(
             description="Not the caller's dossier, or its result is not issued (yet)."
         ),

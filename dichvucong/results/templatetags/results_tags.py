@@ -87,3 +87,11 @@ def backoffice_result_section(context: template.Context) -> dict[str, Any]:
         "update_form": update_form,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def vnd(value: int | None) -> str:
+    """Write an amount in đồng with dots between thousands: 30000 -> "30.000"."""
+    if value is None:
+        return ""
+    return f"{int(value):,}".replace(",", ".")

@@ -93,3 +93,33 @@ def issued(
         act(approving, officers["approver"], "approve")
     approving.refresh_from_db()
     return approving
+
+
+@pytest.fixture
+def issued_with_template(
+    citizen: Any,
+    result_procedure: Procedure,
+    officers: dict[str, Any],
+    signing_pki: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> str:
+    """Issue a result with a template of the procedure's own; return the PDF's text."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    from dichvucong.results.models import IssuedResult
+    from dichvucong.results.services import result_template_save
+
+    result_template_save(
+        procedure=result_procedure,
+        title="GIẤY XÁC NHẬN",
+        body="<p>Xác nhận cho {{ applicant_name|upper }}, mục đích: {{ form.muc_dich }}.</p>",
+    )
+    dossier = to_approving(submit(citizen, result_procedure), officers)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(dossier, officers["approver"], "approve")
+    result = IssuedResult.objects.get(dossier=dossier)
+    with default_storage.open(str(result.file.name), "rb") as stream:
+        return str(PdfReader(io.BytesIO(stream.read())).pages[0].extract_text())
