@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -20,13 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dichvucong.accounts.models import User
-from dichvucong.dossiers.models import Dossier, DossierEvent
+from dichvucong.dossiers.models import Dossier, DossierDocument, DossierEvent
 from dichvucong.dossiers.selectors import officer_scope, register_for_officer
 from dichvucong.organizations.models import Agency
 
 from . import dossier_forms
 from .circular01 import Form, Register, form_filename, form_pdf, register_xlsx
 from .dossier_forms import APPLICANT_FORM_NUMBERS, FORM_DOSSIER_RELATED, FormRef
+from .models import DocumentSignatureCheck
+from .services import PDF_KINDS, dossier_signature_checks_queue
 from .signing import pdf_sign_if_configured
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -215,3 +218,44 @@ def register_xlsx_for_officer(
     """Return an agency's register (Form 06) for a year, or one of its months, as Excel."""
     _agency, register = _register(user=user, agency_code=agency_code, year=year, month=month)
     return form_filename(register, extension="xlsx"), register_xlsx(register)
+
+
+# --- Signatures of uploaded documents ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentSignatures:
+    """An uploaded PDF and its signature check (None while the check is queued)."""
+
+    document: DossierDocument
+    check: DocumentSignatureCheck | None
+
+
+def dossier_document_signatures(*, dossier: Dossier) -> list[DocumentSignatures]:
+    """Return the dossier's uploaded PDFs with their signature checks.
+
+    The caller has checked that the user may see the dossier. Documents not checked yet
+    (uploaded before this feature, or whose task was lost) are queued now: without a
+    broker the check runs at once and is part of the answer; with one, the page says it
+    is under way and shows the result on the next visit.
+    """
+    documents = list(
+        DossierDocument.objects.filter(dossier=dossier, kind__in=PDF_KINDS)
+        .select_related("signature_check", "required_document")
+        .order_by("required_document__position", "uploaded_at", "pk")
+    )
+    missing = [d.pk for d in documents if not hasattr(d, "signature_check")]
+    if missing:
+        dossier_signature_checks_queue(document_ids=missing)
+        found = {
+            c.document_id: c for c in DocumentSignatureCheck.objects.filter(document_id__in=missing)
+        }
+    else:
+        found = {}
+    return [
+        DocumentSignatures(
+            document=d,
+            check=getattr(d, "signature_check", None) or found.get(d.pk),
+        )
+        for d in documents
+    ]
