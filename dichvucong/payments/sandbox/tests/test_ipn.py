@@ -158,3 +158,27 @@ def test_admin_lists_transactions_and_deliveries(
         "DVC000123"
         in admin_client.get("/quan-tri/payments_sandbox/sandboxtransaction/").content.decode()
     )
+
+
+def test_admin_lists_take_the_same_queries_for_more_rows(
+    client: Any, merchant: Merchant, django_capture_on_commit_callbacks: Any, admin_client: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    lists = (
+        "/quan-tri/payments_sandbox/sandboxtransaction/",
+        "/quan-tri/payments_sandbox/sandboxipndelivery/",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(payment_url(payment_params(vnp_TxnRef="A1")), {"choice": "pay"})
+    one = [queries(url) for url in lists]
+    for ref in ("A2", "A3", "A4"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(payment_url(payment_params(vnp_TxnRef=ref)), {"choice": "fail"})
+    assert [queries(url) for url in lists] == one
