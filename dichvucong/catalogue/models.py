@@ -280,13 +280,14 @@ class FeeBasis(models.TextChoices):
     PER_PAGE = "per_page", _("Theo số trang")
 
 
-def fee_basis_from_label(label: str) -> str:
-    """Guess the basis from the national record's unit ("Đồng/bản", "Đồng/trang")."""
-    folded = label.lower()
-    if "/trang" in folded:
-        return FeeBasis.PER_PAGE
-    if "/bản" in folded:
-        return FeeBasis.PER_COPY
+def fee_basis_from_label(label: str, description: str = "") -> str:
+    """Guess the basis from the national record's unit or description ("đồng/bản",
+    "đồng/trang"); anything else is a fixed amount. The province corrects it in the admin."""
+    for text in (label.lower(), description.lower()):
+        if "/trang" in text:
+            return FeeBasis.PER_PAGE
+        if "/bản" in text:
+            return FeeBasis.PER_COPY
     return FeeBasis.FIXED
 
 

@@ -199,7 +199,7 @@ def _create_contents(version: ProcedureVersion, record: ProcedureRecord) -> None
             currency_label=fee.currency_label,
             description=fee.description,
             position=fee_position,
-            basis=fee_basis_from_label(fee.currency_label),
+            basis=fee_basis_from_label(fee.currency_label, fee.description),
         )
         for processing_time, time in zip(times, record.times, strict=True)
         for fee_position, fee in enumerate(time.fees)

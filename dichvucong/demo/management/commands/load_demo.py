@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from dichvucong.demo.payments import demo_payments_load
 from dichvucong.demo.results import demo_results_load
 from dichvucong.demo.services import demo_load
 from dichvucong.documents.pki import pki_ensure_demo
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             f"{summary.officers_changed} demo officer changes, "
             f"{summary.dossiers_created} demo dossiers created."
         )
+        self.stdout.write(f"Online payment: {demo_payments_load()} demo changes.")
         # The development PKI (docs/signing.md), so that forms and results come signed.
         self.stdout.write(f"Signing keys: {len(pki_ensure_demo())} created.")
         self.stdout.write(f"Electronic results: {demo_results_load()} demo changes.")
