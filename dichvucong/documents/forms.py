@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -33,9 +35,14 @@ def read_pdf_upload(upload: UploadedFile) -> bytes:
 class VerifyPdfForm(forms.Form):
     pdf = forms.FileField(
         label=gettext_lazy("Văn bản điện tử (tệp PDF)"),
-        help_text=gettext_lazy("Tệp PDF có chữ ký số, tối đa 20 MB."),
         error_messages={"required": gettext_lazy("Vui lòng chọn tệp PDF cần kiểm tra.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pdf"].help_text = _("Tệp PDF có chữ ký số, tối đa %(mb)d MB.") % {
+            "mb": settings.SIGNING_VERIFY_MAX_BYTES // (1024 * 1024)
+        }
 
     def clean_pdf(self) -> bytes:
         return read_pdf_upload(self.cleaned_data["pdf"])

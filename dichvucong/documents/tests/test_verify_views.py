@@ -39,6 +39,9 @@ def test_the_page_offers_the_upload_form(db: Any) -> None:
     assert "<h1>Kiểm tra văn bản điện tử</h1>" in html
     assert 'enctype="multipart/form-data"' in html
     assert 'href="/verify/roots/"' in html
+    assert "Tệp PDF có chữ ký số, tối đa 20 MB." in html
+    # The portal's footer links here.
+    assert '<a href="/verify/">Kiểm tra văn bản điện tử</a>' in html
 
 
 def test_the_page_reports_a_valid_signature(signed_pdf: bytes) -> None:
