@@ -28,10 +28,11 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.synced
 
+# The site's own address follows PORT, so payment links and the sandbox's IPN reach it.
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	DICHVUCONG_SITE_URL="$${DICHVUCONG_SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
