@@ -26,6 +26,7 @@ from dichvucong.documents.circular01 import (
     qr_data_uri,
 )
 from dichvucong.documents.dossier_forms import agency_heading, lookup_url
+from dichvucong.documents.signing import pdf_sign_if_configured
 
 from .models import Payment
 
@@ -177,7 +178,18 @@ def receipt_filename(payment: Payment) -> str:
 
 
 def payment_receipt(payment: Payment) -> tuple[str, bytes]:
-    """Return the file name and PDF of a paid payment's receipt; LookupError if unpaid."""
+    """Return the file name and PDF of a paid payment's receipt; LookupError if unpaid.
+
+    The PDF is signed with the receiving agency's key (PAdES, `documents.signing`); an
+    agency without a key gets it unsigned (logged), as the forms of Circular 01 are.
+    """
     if payment.status != "paid":
         raise LookupError("Only a paid payment has a receipt.")
-    return receipt_filename(payment), receipt_pdf(receipt_for(payment))
+    receipt = receipt_for(payment)
+    pdf = pdf_sign_if_configured(
+        pdf=receipt_pdf(receipt),
+        agency=payment.dossier.agency,
+        reason="Biên lai điện tử thu phí, lệ phí",
+        location=receipt.heading.place,
+    )
+    return receipt_filename(payment), pdf

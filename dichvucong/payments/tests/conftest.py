@@ -119,3 +119,7 @@ def ipn_params(
     params["vnp_SecureHashType"] = "HmacSHA512"
     params["vnp_SecureHash"] = vnpay_sign(params, secret)
     return params
+
+
+# The development PKI of the signing tests, for signed receipts.
+from dichvucong.documents.tests.conftest import pki_session_dir, signing_pki  # noqa: E402, F401

@@ -200,3 +200,29 @@ def test_the_officer_sees_the_request_and_the_attempts(
     assert "Phí, lệ phí" in page
     assert payment.txn_ref in page
     assert "210.000" in page
+
+
+def test_the_receipt_is_signed_by_the_receiving_agency(
+    client: Client, payment: Payment, citizen: Any, signing_pki: Any
+) -> None:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from dichvucong.documents import pki
+
+    assert client.get("/payments/vnpay/ipn/", ipn_params(payment)).json()["RspCode"] == "00"
+    answer = api(citizen).get(url(payment.dossier, f"{payment.pk}/receipt/"))
+    assert answer.status_code == 200
+    root = pki.load_certificate(pki.root_cert_path())
+    context = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))],
+        allow_fetching=False,
+    )
+    [signature] = PdfFileReader(io.BytesIO(answer.content)).embedded_signatures
+    status = validate_pdf_signature(signature, context)
+    assert (status.intact, status.trusted) == (True, True)
+    assert status.signing_cert.subject.native["organizational_unit_name"] == "000.00.01.H10"
+    assert signature.sig_object["/Reason"] == "Biên lai điện tử thu phí, lệ phí"
