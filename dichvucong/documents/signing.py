@@ -61,6 +61,9 @@ STAMP_BOTTOM = 4
 STAMP_FONT = FONTS_DIR / "LiberationSerif-Regular.ttf"
 STAMP_FONT_SIZE = 8
 TIMESTAMP_TIMEOUT_SECONDS = 10
+# Room for a B-B signature container: the CMS with the signer's and the root's
+# certificates takes about 1.5 KB with EC keys, 3 KB with RSA 4096 and a longer chain.
+B_B_BYTES_RESERVED = 12 * 1024
 
 
 class SigningUnavailable(Exception):
@@ -144,10 +147,14 @@ def agency_signer() -> AgencySigner:
 def timestamper() -> TimeStamper | None:
     """Return the RFC 3161 time stamper of SIGNING_TIMESTAMP_URL, or None (PAdES B-B)."""
     url = settings.SIGNING_TIMESTAMP_URL
-    if not url:
-        return None
+    return _timestamper(url) if url else None
+
+
+@cache
+def _timestamper(url: str) -> TimeStamper:
     # pyHanko's HTTP client over requests (its default one runs aiohttp in an event loop
-    # of its own for every call).
+    # of its own for every call). One per process: it keeps the dummy answer pyHanko
+    # sizes signatures with, so that each signing asks the authority once.
     return RequestsHTTPTimeStamper(url, timeout=TIMESTAMP_TIMEOUT_SECONDS)
 
 
@@ -297,7 +304,12 @@ def pdf_sign(
         new_field_spec=spec,
     )
     try:
-        out = pdf_signer.sign_pdf(writer, appearance_text_params=params)
+        out = pdf_signer.sign_pdf(
+            writer,
+            # Without a timestamp the size is known: skip pyHanko's trial signature.
+            bytes_reserved=None if ts else B_B_BYTES_RESERVED,
+            appearance_text_params=params,
+        )
     except (SigningError, PdfError, TimestampRequestError) as exc:
         raise SigningFailed(str(exc)) from exc
     return out.getvalue()
