@@ -97,7 +97,14 @@ def result_template_check(
         procedure=procedure, title=title, body=body, signer_title=signer_title, result=result
     )
     body_render(body, document.context(), strict=True)
-    return document_html(document, strict=True)
+    html = document_html(document, strict=True)
+    try:
+        document_pdf(document)
+    except Exception as exc:  # an image or stylesheet the renderer may not fetch
+        raise ValidationError(
+            {"body": [_("Không tạo được bản PDF từ mẫu: %(error)s") % {"error": exc}]}
+        ) from None
+    return html
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from dichvucong.catalogue.models import FormTemplate, Procedure, ProcedureVersio
 from dichvucong.demo.services import DATA_DIR, demo_load
 from dichvucong.dossiers.models import Dossier
 from dichvucong.organizations.models import AdministrativeUnit, Agency
+from dichvucong.results.models import IssuedResult
 
 EFORM_DIR = DATA_DIR / "eforms"
 
@@ -85,7 +86,11 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing(
         ("approving", "chuyenvien.dx"),
         ("reception_waiting", None),
         ("done", "chuyenvien.dx"),
+        # Approved with its signed result issued and sent by post (demo/results.py).
+        ("releasing", "chuyenvien.dx"),
     ]
+    issued = IssuedResult.objects.get(dossier__agency__code="000.00.20.H10")
+    assert (issued.status, issued.number) == ("issued", f"01/{issued.year}/KQ")
 
     counts = (Procedure.objects.count(), ProcedureVersion.objects.count(), Agency.objects.count())
     again = demo_load()

@@ -31,6 +31,10 @@ def save(procedure: Procedure, body: str, title: str = "GIẤY CHỨNG NHẬN") 
         ("<p>{{ secret_key }}</p>", "Mẫu dùng biến không có: secret_key."),
         ("<p>{{ form.no_such_answer }}</p>", "Mẫu dùng biến không có: form.no_such_answer."),
         ("   ", "Vui lòng nhập nội dung mẫu."),
+        (
+            '<img src="http://example.com/logo.png">',
+            "Không tạo được bản PDF từ mẫu: refused to fetch 'http://example.com/logo.png'",
+        ),
     ],
 )
 def test_a_template_that_breaks_the_sandbox_is_refused(
