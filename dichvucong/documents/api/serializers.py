@@ -11,7 +11,7 @@ from ..forms import read_pdf_upload
 from ..verification import SignatureStatus, VerificationStatus
 
 
-class VerifyRequestSerializer(serializers.Serializer[dict[str, bytes]]):
+class VerifyUploadSerializer(serializers.Serializer[dict[str, bytes]]):
     pdf = serializers.FileField(
         help_text=_("The PDF to verify (multipart/form-data), at most SIGNING_VERIFY_MAX_BYTES."),
         error_messages={"required": _("Vui lòng gửi tệp PDF cần kiểm tra (trường pdf).")},

@@ -12,12 +12,12 @@ from dichvucong.core.api.views import PublicAPIMixin
 from dichvucong.core.ratelimit import AddressRateThrottle
 
 from ..verification import pdf_verify
-from .serializers import VerificationReportSerializer, VerifyRequestSerializer
+from .serializers import VerificationReportSerializer, VerifyUploadSerializer
 
 
 @extend_schema(
     tags=["verify"],
-    request={"multipart/form-data": VerifyRequestSerializer},
+    request={"multipart/form-data": VerifyUploadSerializer},
     responses={
         200: VerificationReportSerializer,
         400: OpenApiResponse(description="No file, a file that is not a PDF, or too large."),
@@ -34,7 +34,7 @@ class VerifyView(PublicAPIMixin, APIView):
     throttle_scope = "verify"
 
     def post(self, request: Request) -> Response:
-        serializer = VerifyRequestSerializer(data=request.data)
+        serializer = VerifyUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = pdf_verify(pdf=serializer.validated_data["pdf"])
         return Response(VerificationReportSerializer(report).data)

@@ -168,3 +168,27 @@ def test_a_dossier_without_pdfs_has_no_signature_section(
 
     assert response.status_code == 200
     assert "Chữ ký số trên tệp PDF" not in text(response)
+
+
+def test_the_admin_lists_checks_read_only(
+    signed_pdf: bytes, citizen: Any, online_procedure: Procedure
+) -> None:
+    from dichvucong.accounts.models import User
+
+    dossier = submit_with(citizen, online_procedure, ("ky-so.pdf", signed_pdf))
+    check = document_signature_check(document_id=dossier.documents.get().pk)
+    assert check is not None
+    admin = User.objects.create_superuser("quantri", "qt@example.vn", "mat-khau-quan-tri-12")
+    client = second_factor_force_login(Client(), admin)
+
+    listing = client.get("/quan-tri/documents/documentsignaturecheck/")
+    url = f"/quan-tri/documents/documentsignaturecheck/{check.pk}/change/"
+    detail = client.get(url)
+
+    assert listing.status_code == 200
+    assert "ky-so.pdf" in listing.content.decode()
+    assert str(dossier.code) in listing.content.decode()
+    assert detail.status_code == 200
+    assert client.post(url, {"status": "altered"}).status_code == 403
+    check.refresh_from_db()
+    assert check.status == "valid"
