@@ -22,8 +22,9 @@ from dichvucong.dossiers import selectors as dossier_selectors
 from dichvucong.dossiers.actions import ActionRequest, dossier_action_execute
 from dichvucong.dossiers.services import dossier_submit
 from dichvucong.eforms.models import EForm
-from dichvucong.results.models import PostalDelivery, ResultTemplate
+from dichvucong.results.models import IssuedResult, PostalDelivery, ResultTemplate
 from dichvucong.results.services import (
+    issued_result_sign,
     postal_delivery_request,
     postal_delivery_update,
     procedure_online_result_set,
@@ -132,6 +133,9 @@ def _demo_issued_dossier(procedure: Procedure) -> int:
                 ),
             ),
         )
+    # Signed after the approval's commit; signing here too (idempotent) makes the demo's
+    # result issued even where the commit is not the end of the transaction (tests).
+    issued_result_sign(result_id=IssuedResult.objects.get(dossier=dossier).pk)
     postal_delivery_update(
         delivery=PostalDelivery.objects.get(dossier=dossier),
         officer=User.objects.get(username="tiepnhan.dx"),

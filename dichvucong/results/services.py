@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from weasyprint.urls import FatalURLFetchingError
 
 from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.catalogue.models import Procedure, ProcedureResult
@@ -100,9 +101,17 @@ def result_template_check(
     html = document_html(document, strict=True)
     try:
         document_pdf(document)
-    except Exception as exc:  # an image or stylesheet the renderer may not fetch
+    except (Exception, FatalURLFetchingError) as exc:  # what the renderer may not fetch
         raise ValidationError(
-            {"body": [_("Không tạo được bản PDF từ mẫu: %(error)s") % {"error": exc}]}
+            {
+                "body": [
+                    _(
+                        "Không tạo được bản PDF từ mẫu (mẫu chỉ dùng được ảnh nhúng dạng data:, "
+                        "không tải tài nguyên bên ngoài): %(error)s"
+                    )
+                    % {"error": exc}
+                ]
+            }
         ) from None
     return html
 
@@ -240,7 +249,7 @@ def issued_result_sign(*, result_id: int) -> IssuedResult:
                 field_name=SIGNATURE_FIELD,
                 stamp=True,
             )
-        except Exception as exc:
+        except (Exception, FatalURLFetchingError) as exc:
             result.status = ResultStatus.FAILED
             result.last_error = f"{type(exc).__name__}: {exc}"[:LAST_ERROR_LENGTH]
             logger.error("Result %s of dossier %s failed: %s", result.pk, result.dossier_id, exc)

@@ -33,7 +33,8 @@ def save(procedure: Procedure, body: str, title: str = "GIẤY CHỨNG NHẬN") 
         ("   ", "Vui lòng nhập nội dung mẫu."),
         (
             '<img src="http://example.com/logo.png">',
-            "Không tạo được bản PDF từ mẫu: refused to fetch 'http://example.com/logo.png'",
+            "Không tạo được bản PDF từ mẫu (mẫu chỉ dùng được ảnh nhúng dạng data:, không tải "
+            'tài nguyên bên ngoài): Error fetching "http://example.com/logo.png"',
         ),
     ],
 )
