@@ -19,11 +19,9 @@ from io import BytesIO
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -139,7 +137,7 @@ def _finding(sig: EmbeddedPdfSignature, context: ValidationContext) -> Signature
     cert = None
     try:
         cert = sig.signer_cert
-    except (SignatureValidationError, ValueError, KeyError):
+    except Exception:  # a certificate that does not parse: reported as unknown
         cert = None
     identity = {
         "signer_name": _name_part(cert, "common_name"),
@@ -151,8 +149,8 @@ def _finding(sig: EmbeddedPdfSignature, context: ValidationContext) -> Signature
         st: PdfSignatureStatus = validate_pdf_signature(
             sig, signer_validation_context=context, ts_validation_context=context
         )
-    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
-        logger.info("signature %s could not be validated: %s", sig.field_name, exc)
+    except Exception as exc:  # uploaded bytes: any parser failure means a broken signature
+        logger.info("signature %s could not be validated: %r", sig.field_name, exc)
         return SignatureFinding(
             field_name=sig.field_name,
             status=SignatureStatus.BROKEN,
@@ -225,8 +223,8 @@ def pdf_verify(*, pdf: bytes) -> VerificationReport:
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_regular_signatures)
-    except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
-        logger.info("unreadable PDF in verification: %s", exc)
+    except Exception as exc:  # uploaded bytes: pyHanko raises many kinds on corrupt input
+        logger.info("unreadable PDF in verification: %r", exc)
         return _report(VerificationStatus.INVALID_PDF)
     if not embedded:
         return _report(VerificationStatus.UNSIGNED)

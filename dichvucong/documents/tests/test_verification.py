@@ -165,3 +165,11 @@ def test_a_non_pdf_is_reported_as_such(content: bytes, signing_pki: Path) -> Non
     assert report.status == VerificationStatus.INVALID_PDF
     assert report.message == "Tệp không phải PDF hoặc bị hỏng, không đọc được."
     assert report.signatures == []
+
+
+def test_a_corrupt_pdf_is_unreadable_not_an_error(signed_pdf: bytes) -> None:
+    # The last revision's cross-reference stream names a filter that does not exist.
+    position = signed_pdf.rindex(b"/FlateDecode")
+    corrupt = signed_pdf[:position] + b"/FlateDxcode" + signed_pdf[position + 12 :]
+
+    assert pdf_verify(pdf=corrupt).status == VerificationStatus.INVALID_PDF
