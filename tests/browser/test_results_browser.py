@@ -91,3 +91,54 @@ def test_result_and_delivery_on_a_phone(
         count, report = axe_violations(page)
         assert count == 0, report
         page.screenshot(path=str(ARTIFACTS / "result-verify-390.png"), full_page=True)
+
+
+def test_the_officer_sees_the_result_and_records_the_post(
+    live_server: Any,
+    citizen: Any,
+    result_procedure: Any,  # noqa: F811
+    officers: dict[str, Any],
+    signing_pki: Any,  # noqa: F811
+    monkeypatch: Any,
+) -> None:
+    from django.test import Client
+
+    from conftest import second_factor_force_login
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    dossier = to_approving(submit(citizen, result_procedure, "browser-officer"), officers)
+    postal_delivery_request(
+        dossier=dossier,
+        applicant=citizen,
+        recipient_name="Nguyễn Văn An",
+        phone="0912345678",
+        address="12 đường Phú Riềng Đỏ, phường Tân Phú, thị xã Đồng Xoài, tỉnh Bình Phước",
+    )
+    act(dossier, officers["approver"], "approve")
+    client = second_factor_force_login(Client(), officers["reception"])
+    with chromium_page(locale="vi-VN") as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        page.goto(live_server.url + f"/mot-cua/ho-so/{dossier.code}/")
+        section = page.locator("#ket-qua")
+        assert "Đã phát hành" in section.inner_text()
+        section.get_by_label("Số hiệu bưu gửi").fill("eb123456789vn")
+        section.get_by_role("button", name="Cập nhật").click()
+        page.wait_for_load_state()
+        assert "Đã cập nhật việc gửi kết quả qua bưu chính." in page.content()
+        assert "EB123456789VN" in page.locator("#ket-qua").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        count, report = axe_violations(page)
+        assert count == 0, report
+        page.locator("#ket-qua").screenshot(path=str(ARTIFACTS / "result-backoffice-390.png"))
+    delivery = PostalDelivery.objects.get(dossier=dossier)
+    assert (delivery.status, delivery.tracking_number) == ("sent", "EB123456789VN")
