@@ -115,7 +115,11 @@ class FileKeySigner:
         with self._lock:
             cached = self._cache.get(cache_key)
             if cached is None:
-                key = pki.load_private_key(key_path)
+                try:
+                    key = pki.load_private_key(key_path)
+                except (ValueError, TypeError) as exc:
+                    logger.error("cannot decrypt %s: check SIGNING_KEY_PASSPHRASE", key_path)
+                    raise SigningUnavailable(f"cannot decrypt the key {key_path}") from exc
                 key_info = asn1_keys.PrivateKeyInfo.load(
                     key.private_bytes(
                         serialization.Encoding.DER,

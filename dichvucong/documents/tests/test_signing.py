@@ -141,3 +141,13 @@ def test_a_signed_field_cannot_be_signed_again(
     reader = PdfFileReader(io.BytesIO(twice))
     statuses = [validate_pdf_signature(s, root_context()) for s in reader.embedded_signatures]
     assert [s.bottom_line for s in statuses] == [True, True]
+
+
+def test_a_wrong_passphrase_makes_signing_unavailable(
+    settings: Any, signing_pki: Path, province: dict[str, Agency], receipt_pdf: bytes
+) -> None:
+    settings.SIGNING_KEY_PASSPHRASE = "not the passphrase"
+    signing.agency_signer()._cache.clear()  # type: ignore[attr-defined]
+
+    with pytest.raises(signing.SigningUnavailable, match="cannot decrypt the key"):
+        signing.pdf_sign(pdf=receipt_pdf, agency=province["000.00.03.H10"], reason="x")
