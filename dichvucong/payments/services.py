@@ -436,6 +436,9 @@ def _report_apply(
         elif before not in OPEN_STATUSES or reported_at > payment.expires_at:
             payment.flag = PaymentFlag.LATE
             note = f"Success reported after the payment was {before} or past its expiry."
+        elif payment.request.cancelled_at is not None:
+            payment.flag = PaymentFlag.LATE
+            note = "Success for a payment request the agency had replaced by another."
         payment.save(update_fields=[*fields, "paid_at", "closed_at", "flag"])
         _log(payment, kind=kind, params=params, answer=CONFIRMED, before=before, note=note)
         if not paid_elsewhere:

@@ -212,3 +212,13 @@ def test_a_second_success_for_a_paid_request_is_kept_for_a_refund(
 def test_the_ipn_takes_only_get(client: Client, payment: Payment) -> None:
     assert client.post(URL, ipn_params(payment)).status_code == 405
     assert Payment.objects.get(pk=payment.pk).status == "created"
+
+
+@pytest.mark.django_db
+def test_success_for_a_replaced_request_is_flagged(
+    client: Client, payment: Payment, paying_dossier: Dossier, officers: dict[str, Any]
+) -> None:
+    PaymentRequest.objects.filter(pk=payment.request_id).update(cancelled_at=timezone.now())
+    assert ipn(client, ipn_params(payment))["RspCode"] == "00"
+    payment.refresh_from_db()
+    assert (payment.status, payment.flag) == ("paid", "late")
