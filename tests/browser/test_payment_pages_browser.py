@@ -68,6 +68,7 @@ def test_fees_on_the_portal_and_in_the_back_office(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
     form = page.locator("#thao-tac-request_payment")
+    form.screenshot(path=str(ARTIFACTS / "payment-request-form.png"))
     form.get_by_label("Số bản").fill("3")
     form.get_by_role("button", name="Yêu cầu thực hiện nghĩa vụ tài chính").click()
     page.wait_for_load_state()
