@@ -381,6 +381,21 @@ def payment_ipn_handle(*, params: Mapping[str, str]) -> IpnAnswer:
         return UNKNOWN_ERROR
 
 
+def payment_return_log(*, payment: Payment, params: Mapping[str, str], outcome: str) -> None:
+    """Log the payer's return from the gateway (verified parameters); change nothing else.
+
+    The return URL only shows the outcome: the IPN (or reconciliation) decides.
+    """
+    PaymentEvent.objects.create(
+        payment=payment,
+        kind=EventKind.RETURN,
+        params=dict(params),
+        outcome=outcome[:10],
+        from_status=payment.status,
+        to_status=payment.status,
+    )
+
+
 def _log(
     payment: Payment,
     *,

@@ -58,6 +58,10 @@ def vnpay_return(request: HttpRequest) -> HttpResponse:
             verified = False
         else:
             payment = selectors.payment_get_by_reference(txn_ref=report.txn_ref)
+            if payment is not None:
+                services.payment_return_log(
+                    payment=payment, params=params, outcome=str(report.outcome)
+                )
     owner = (
         payment is not None
         and request.user.is_authenticated

@@ -185,11 +185,15 @@ def test_the_return_page_shows_and_changes_nothing(
     assert "Cổng thanh toán báo giao dịch thành công" in text
     assert f"/ho-so-cua-toi/{payment.dossier.code}/#thanh-toan" in text
     payment.refresh_from_db()
-    assert payment.status == "created"
-    assert PaymentEvent.objects.filter(payment=payment).count() == 1
+    assert (payment.status, payment.paid_at) == ("created", None)
+    logged = PaymentEvent.objects.filter(payment=payment).last()
+    assert logged is not None
+    assert (logged.kind, logged.outcome, logged.to_status) == ("return", "success", "created")
+    assert logged.params["vnp_TxnRef"] == payment.txn_ref
     tampered = client.get("/payments/vnpay/return/", {**params, "vnp_Amount": "100"})
     assert tampered.status_code == 400
     assert "sai chữ ký" in tampered.content.decode()
+    assert PaymentEvent.objects.filter(payment=payment).count() == 2  # not logged
 
 
 def test_the_officer_sees_the_request_and_the_attempts(
