@@ -11,7 +11,7 @@ from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors import officer_scope
 
 from . import services
-from .fees import FeeComputation
+from .fees import EXEMPTION_FIELD, FeeComputation
 from .models import Payment, PaymentRequest, PaymentStatus
 
 
@@ -63,6 +63,8 @@ class DossierPayments:
     submission_fees: FeeComputation | None
     payments: list[Payment]
     requests: list[PaymentRequest]
+    # The exemption the applicant claimed in the e-form (the officer checks it).
+    exemption_claim: str = ""
 
     @property
     def amount_due(self) -> int:
@@ -99,7 +101,9 @@ def dossier_payments(*, dossier: Dossier) -> DossierPayments:
             services.payable_check(dossier=dossier, request=open_request)
         except services.ValidationError:
             open_request = None
+    data = dossier.form_data if isinstance(dossier.form_data, dict) else {}
     return DossierPayments(
+        exemption_claim=str(data.get(EXEMPTION_FIELD) or "").strip(),
         open_request=open_request,
         submission_fees=submission,
         payments=list(payments_for_dossier(dossier=dossier)),

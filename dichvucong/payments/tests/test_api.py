@@ -230,3 +230,20 @@ def test_the_receipt_is_signed_by_the_receiving_agency(
     assert (status.intact, status.trusted) == (True, True)
     assert status.signing_cert.subject.native["organizational_unit_name"] == "000.00.01.H10"
     assert signature.sig_object["/Reason"] == "Biên lai điện tử thu phí, lệ phí"
+
+
+def test_an_exemption_claim_is_shown_instead_of_the_pay_button(
+    client: Client, dossier: Dossier, citizen: Any, officers: dict[str, Any]
+) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(
+        form_data={**dossier.form_data, "ly_do_mien_phi": "Hộ nghèo, sổ số 12/2026"}
+    )
+    client.force_login(citizen)
+    page = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
+    assert "Bạn đã đề nghị được miễn phí, lệ phí." in page
+    assert f"/payments/ho-so/{dossier.code}/thanh-toan/" not in page
+    assert api(citizen).get(url(dossier)).json()["amount_due"] == 0
+    second_factor_force_login(client, officers["reception"])
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    assert "Người nộp đề nghị được miễn phí, lệ phí với lý do:" in page
+    assert "Hộ nghèo, sổ số 12/2026" in page
