@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -111,12 +112,12 @@ _FORM_TITLES = {
 
 def _signed(pdf: bytes, *, agency: Agency, number: int) -> bytes:
     """Return the form signed by the agency, or as it is (logged) when it has no key."""
-    return pdf_sign_if_configured(
-        pdf=pdf,
-        agency=agency,
-        reason=_("Mẫu số %(number)02d: %(title)s")
-        % {"number": number, "title": _FORM_TITLES[number]},
-    )
+    with translation.override("vi"):  # the form is Vietnamese, and so is its signature
+        reason = _("Mẫu số %(number)02d: %(title)s") % {
+            "number": number,
+            "title": _FORM_TITLES[number],
+        }
+    return pdf_sign_if_configured(pdf=pdf, agency=agency, reason=reason)
 
 
 def dossier_form_for_officer(

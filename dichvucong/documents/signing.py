@@ -24,7 +24,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from fontTools import subset
@@ -236,6 +236,12 @@ def _stamp_style(*, qr: bool) -> TextStampStyle:
     )
 
 
+def _vietnamese_stamp_style(*, qr: bool) -> TextStampStyle:
+    # The documents are Vietnamese, whatever language the officer's pages are in.
+    with translation.override("vi"):
+        return _stamp_style(qr=qr)
+
+
 def _stamp_box(writer: IncrementalPdfFileWriter, *, qr: bool) -> tuple[int, int, int, int]:
     """Return the stamp's rectangle on the last page, at its bottom right corner."""
     page_ref = writer.find_page_for_modification(-1)[0]
@@ -304,7 +310,7 @@ def pdf_sign(
         meta,
         signer=signer,
         timestamper=ts,
-        stamp_style=_stamp_style(qr=qr_url is not None) if stamp else None,
+        stamp_style=_vietnamese_stamp_style(qr=qr_url is not None) if stamp else None,
         new_field_spec=spec,
     )
     try:
