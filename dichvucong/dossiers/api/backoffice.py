@@ -242,6 +242,10 @@ class MissingItemSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
+# Inputs that only an effect implemented by another app reads (ActionRequest.extra).
+EXTRA_FIELDS = ("copies", "pages", "exempt", "exemption_reason")
+
+
 class ActionInputSerializer(serializers.Serializer[Any]):
     action = serializers.SlugField(max_length=60)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -257,6 +261,22 @@ class ActionInputSerializer(serializers.Serializer[Any]):
     )
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="Files attached to the action."
+    )
+    # The fees step (request_payment): what the fees are computed from.
+    copies = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, help_text="Copies (request_payment)."
+    )
+    pages = serializers.IntegerField(
+        required=False, min_value=0, max_value=100000, help_text="Pages (request_payment)."
+    )
+    exempt = serializers.BooleanField(
+        required=False, help_text="The applicant's exemption is granted (request_payment)."
+    )
+    exemption_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Why the fees are waived (request_payment, with exempt).",
     )
 
     def validate_items(self, value: Any) -> list[MissingItem]:
@@ -459,6 +479,7 @@ class OfficerActionView(APIView):
                     new_due_at=new_due_at,
                     items=values.get("items", []),
                     attachments=values.get("attachments", []),
+                    extra={key: values[key] for key in EXTRA_FIELDS if key in values},
                 ),
             )
         except DjangoValidationError as exc:

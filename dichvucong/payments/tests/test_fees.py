@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from rest_framework.authtoken.models import Token
 
 from dichvucong.catalogue.models import Fee, FeeBasis, Procedure
 from dichvucong.core import workdays
@@ -187,3 +189,26 @@ def test_submission_fees_follow_the_e_form(citizen: Any, fee_procedure: Procedur
     assert computation is not None and computation.total == 215_000
     dossier.form_data = {**dossier.form_data, "ly_do_mien_phi": "Hộ nghèo"}
     assert services.submission_fees(dossier=dossier) is None
+
+
+def test_the_officer_api_asks_for_the_fees_with_its_counts(
+    dossier: Dossier, officers: dict[str, Any]
+) -> None:
+    _examining(dossier, officers)
+    token, _created = Token.objects.get_or_create(user=officers["specialist"])
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    url = f"/api/v1/backoffice/dossiers/{dossier.code}/actions/"
+    before = _snapshot(dossier)
+    refused = client.post(
+        url, {"action": "request_payment", "copies": 0}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert "copies" in refused.json()["errors"]
+    assert _snapshot(dossier) == before
+    response = client.post(
+        url, {"action": "request_payment", "copies": 3}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    request = PaymentRequest.objects.get(dossier=dossier)
+    assert (request.copies, request.total) == (3, 215_000)
+    assert response.json()["status"] == "paying"
