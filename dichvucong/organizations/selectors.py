@@ -32,3 +32,24 @@ def administrative_unit_list(
     if parent_code:
         queryset = queryset.filter(parent__code=parent_code)
     return queryset.order_by("code")
+
+
+def address_text(*, value: object) -> str:
+    """Return an e-form address answer (`{"unit": "25396", "line": "..."}`) as one line.
+
+    The street line, then the commune, district and province names; a plain string is
+    returned as it is.
+    """
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    parts = [str(value.get("line") or "").strip()]
+    code = value.get("unit")
+    unit = (
+        AdministrativeUnit.objects.select_related("parent__parent").filter(code=code).first()
+        if isinstance(code, str) and code
+        else None
+    )
+    while unit is not None:
+        parts.append(unit.full_name)
+        unit = unit.parent
+    return ", ".join(part for part in parts if part)

@@ -15,6 +15,7 @@ from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors import officer_scope
 from dichvucong.eforms.models import EForm
 from dichvucong.organizations.models import Agency, AgencyKind
+from dichvucong.organizations.selectors import address_text
 
 from .models import IssuedResult, PostalDelivery, ResultStatus, ResultTemplate
 from .rendering import DEFAULT_TITLE, ResultDocument, default_body
@@ -105,8 +106,7 @@ def _form_value(dossier: Dossier, source: str) -> str:
         return ""
     for name, prop in (eform.schema.get("properties") or {}).items():
         if isinstance(prop, dict) and prop.get("x-prefill") == source:
-            value = dossier.form_data.get(name)
-            return str(value) if value not in (None, "") else ""
+            return address_text(value=dossier.form_data.get(name))
     return ""
 
 
