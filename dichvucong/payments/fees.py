@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dichvucong.catalogue.models import Channel, Fee, FeeBasis, ProcedureCase
@@ -72,6 +73,13 @@ def case_fees(*, case: ProcedureCase, channel: str) -> list[Fee]:
     return []
 
 
+def _line_name(fee: Fee) -> str:
+    """Name a line as receipts do, in the language of the documents: "Lệ phí: ..."."""
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(fee.get_kind_display())
+    return f"{kind}: {fee.description}" if fee.description else kind
+
+
 def _count(value: Any, *, name: str, label: str) -> int:
     try:
         number = int(value)
@@ -120,7 +128,7 @@ def fee_compute(
             FeeLine(
                 fee_id=fee.pk,
                 kind=fee.kind,
-                name=fee.description or str(fee.get_kind_display()),
+                name=_line_name(fee),
                 basis=fee.basis,
                 unit_amount=fee.amount,
                 quantity=quantity,

@@ -40,8 +40,8 @@ def test_pay_at_submission_through_the_api(dossier: Dossier, citizen: Any, setti
     body = listing.json()
     assert body["amount_due"] == 205_000
     assert [(line["name"], line["amount"]) for line in body["due_lines"]] == [
-        ("200.000 đồng/lần/người", 200_000),
-        ("Cấp bản sao", 5000),
+        ("Phí: 200.000 đồng/lần/người", 200_000),
+        ("Lệ phí: Cấp bản sao", 5000),
     ]
     assert (body["requests"], body["payments"]) == ([], [])
     created = api(citizen).post(url(dossier), HTTP_IDEMPOTENCY_KEY="pay-1")
