@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeliveryStatus
+from dichvucong.documents.forms import read_pdf_upload
 
-VERIFY_MAX_BYTES = 10 * 1024 * 1024
+from .models import DeliveryStatus
 
 
 class PostalRequestForm(forms.Form):
@@ -42,12 +42,5 @@ class VerifyUploadForm(forms.Form):
     pdf = forms.FileField(label=_("Tệp PDF bạn đang giữ"))
 
     def clean_pdf(self) -> bytes:
-        upload = self.cleaned_data["pdf"]
-        if upload.size > VERIFY_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
-        data: bytes = upload.read()
-        if not data.startswith(b"%PDF-"):
-            raise forms.ValidationError(
-                _("Tệp tải lên không phải PDF. Vui lòng chọn tệp kết quả dạng PDF.")
-            )
-        return data
+        # The same limit and the same words as the verification page of any PDF.
+        return read_pdf_upload(self.cleaned_data["pdf"])

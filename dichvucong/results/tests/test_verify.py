@@ -77,7 +77,7 @@ def test_a_non_pdf_upload_is_a_clear_error(client: Client, issued: Dossier) -> N
     result = IssuedResult.objects.get()
     response = upload(client, result, b"GIF89a not a pdf", name="anh.gif")
     assert response.status_code == 400
-    assert "Tệp tải lên không phải PDF. Vui lòng chọn tệp kết quả dạng PDF." in (
+    assert "Tệp không phải PDF. Vui lòng chọn một văn bản điện tử dạng PDF." in (
         response.content.decode()
     )
 
