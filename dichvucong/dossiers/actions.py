@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from dichvucong.accounts.selectors import officer_display_name
 from dichvucong.catalogue.models import ProcessingTime
 from dichvucong.core import workdays
 from dichvucong.core.cache import memoize_public
+from dichvucong.core.sequences import counter_next
 from dichvucong.workflows.models import (
     APPLICANT,
     SYSTEM,
@@ -216,16 +217,9 @@ def _state_due(*, state: WorkflowState, dossier: Dossier, now: datetime) -> date
 
 def register_number_allocate(*, agency_id: int, year: int) -> int:
     """Take the agency's next number in the year's register (gap-free, like the code)."""
-    table = RegisterSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, year) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [agency_id, year],
-        )
-        (number,) = cursor.fetchone()
-    return int(number)
+    return counter_next(
+        model=RegisterSequence, agency_id=agency_id, period_field="year", period=year
+    )
 
 
 def _clean_comment(request: ActionRequest, action: WorkflowAction) -> str:

@@ -18,13 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import Profile, User
 from dichvucong.catalogue.models import Channel, Procedure, ProcedureCase, ProcedureVersion
+from dichvucong.core.sequences import counter_next
 from dichvucong.eforms.models import EForm
 from dichvucong.eforms.selectors import eform_for_case
 from dichvucong.eforms.validation import eform_validate
@@ -93,15 +94,9 @@ def dossier_code_allocate(*, agency: Agency, day: date) -> str:
     transaction ends, so concurrent submissions queue here, none is duplicated, and a
     submission that rolls back gives its number back (the sequence stays gap-free).
     """
-    table = DossierSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [agency.pk, day],
-        )
-        (number,) = cursor.fetchone()
+    number = counter_next(
+        model=DossierSequence, agency_id=agency.pk, period_field="day", period=day
+    )
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.catalogue.models import Procedure, ProcedureResult
 from dichvucong.catalogue.services import procedure_refresh_level
 from dichvucong.core.cache import public_data_changed
+from dichvucong.core.sequences import counter_next
 from dichvucong.dossiers.actions import EffectContext
 from dichvucong.dossiers.models import Dossier, DossierStatus
 from dichvucong.notifications.services import notify
@@ -163,16 +164,7 @@ def procedure_online_result_set(*, procedure: Procedure, enabled: bool) -> Proce
 
 def result_number_allocate(*, agency_id: int, year: int) -> int:
     """Take the agency's next result number in the year (gap-free)."""
-    table = ResultSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, year) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [agency_id, year],
-        )
-        (number,) = cursor.fetchone()
-    return int(number)
+    return counter_next(model=ResultSequence, agency_id=agency_id, period_field="year", period=year)
 
 
 def _queue_sign(result_id: int) -> None:
