@@ -21,7 +21,7 @@ from dichvucong.accounts.models import User
 from dichvucong.backoffice.access import officer_required
 from dichvucong.core.ratelimit import rate_limited
 from dichvucong.dossiers.models import Dossier
-from dichvucong.dossiers.selectors import officer_scope
+from dichvucong.dossiers.selectors import dossier_get_for_applicant, dossier_get_for_officer
 
 from . import selectors, services
 from .forms import PostalRequestForm, PostalUpdateForm, VerifyUploadForm
@@ -67,7 +67,7 @@ def signed_pdf_response(result: IssuedResult) -> HttpResponse:
 
 def _own_dossier(request: HttpRequest, code: str) -> Dossier:
     try:
-        return Dossier.objects.get(applicant=_user(request), code=code)
+        return dossier_get_for_applicant(applicant=_user(request), code=code)
     except Dossier.DoesNotExist:
         raise Http404(_("Không có hồ sơ này.")) from None
 
@@ -127,9 +127,8 @@ def postal_cancel(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _officer_dossier(request: HttpRequest, code: str) -> Dossier:
-    scope = officer_scope(user=_user(request))
     try:
-        return Dossier.objects.filter(scope.visible()).get(code=code)
+        return dossier_get_for_officer(user=_user(request), code=code)
     except Dossier.DoesNotExist:
         raise Http404(_("Không có hồ sơ này.")) from None
 
@@ -181,7 +180,7 @@ def officer_result_retry(request: HttpRequest, code: str) -> HttpResponse:
 def officer_postal_update(request: HttpRequest, code: str) -> HttpResponse:
     """Record the post's progress of the paper result (tracking number, status)."""
     dossier = _officer_dossier(request, code)
-    delivery = PostalDelivery.objects.filter(dossier=dossier).first()
+    delivery = selectors.delivery_for_dossier(dossier=dossier)
     if delivery is None:
         raise Http404(_("Hồ sơ chưa đăng ký nhận kết quả qua bưu chính."))
     form = PostalUpdateForm(request.POST)
