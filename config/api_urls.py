@@ -1,6 +1,6 @@
 """Version 1 of the read API. Public reads are cached (see core/cache.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from dichvucong.accounts.api import views as accounts
 from dichvucong.catalogue.api import views as catalogue
@@ -115,4 +115,12 @@ urlpatterns = [
         dossier_forms.OfficerRegisterView.as_view(),
         name="backoffice-register",
     ),
+    # Each app's own routes (their modules hold them; names stay in this namespace).
+    path("", include("dichvucong.reporting.api.urls")),
+    path("", include("dichvucong.reporting.roadmap.api.urls")),
+    path("", include("dichvucong.reporting.periodic.api.urls")),
+    path("", include("dichvucong.reporting.quality.api.urls")),
+    path("", include("dichvucong.interop.api.urls")),
+    path("", include("dichvucong.interop.exchange.api.urls")),
+    path("", include("dichvucong.interop.national.api.urls")),
 ]

@@ -40,6 +40,7 @@ from dichvucong.workflows.models import (
     WorkflowState,
 )
 
+from .events import events_announce
 from .models import (
     Dossier,
     DossierDocument,
@@ -352,6 +353,7 @@ def dossier_action_execute(
             )
             # Whoever reads event.attachments next gets these without a query.
             event._prefetched_objects_cache = {"attachments": attachments}  # type: ignore[attr-defined]
+            events_announce(event)
             _after_commit(event)
     except BaseException:
         delete_files([*names, *document_names])

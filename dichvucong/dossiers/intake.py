@@ -28,7 +28,8 @@ from dichvucong.organizations.models import Agency
 
 from . import selectors
 from .actions import ActionRequest, dossier_action_execute, dossier_enter_workflow
-from .models import Dossier, DossierDocument, DossierEvent, document_upload_to
+from .events import event_record
+from .models import Dossier, DossierDocument, document_upload_to
 from .services import (
     SubmissionResult,
     _local_day,
@@ -255,7 +256,7 @@ def dossier_counter_intake(
                 )
                 for (document, item), name in zip(checked, names, strict=True)
             )
-            DossierEvent.objects.create(
+            event_record(
                 dossier=dossier,
                 action=COUNTER_EVENT,
                 action_name=_("Tiếp nhận hồ sơ giấy tại quầy"),

@@ -41,6 +41,7 @@ from .actions import (
     dossier_action_execute,
     dossier_enter_workflow,
 )
+from .events import event_record
 from .models import (
     Dossier,
     DossierDocument,
@@ -505,7 +506,7 @@ def dossier_submit(
             dossier.code = dossier_code_allocate(agency=target.agency, day=_local_day())
             dossier.save(force_insert=True)
             documents = DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
-            event = DossierEvent.objects.create(
+            event = event_record(
                 dossier=dossier,
                 action=DossierEvent.Action.SUBMITTED,
                 from_status="",
@@ -584,7 +585,7 @@ def dossier_draft_save(
                 stale.delete()
             DossierDocument.objects.bulk_create(_documents(dossier, checked, names))
             if created:
-                DossierEvent.objects.create(
+                event_record(
                     dossier=dossier,
                     action=DossierEvent.Action.DRAFT_SAVED,
                     to_status=DossierStatus.DRAFT,
@@ -665,7 +666,7 @@ def dossier_draft_submit(*, dossier: Dossier, applicant: User) -> Dossier:
                 "updated_at",
             ]
         )
-        event = DossierEvent.objects.create(
+        event = event_record(
             dossier=locked,
             action=DossierEvent.Action.SUBMITTED,
             from_status=DossierStatus.DRAFT,

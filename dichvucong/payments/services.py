@@ -27,7 +27,8 @@ from dichvucong.catalogue.models import Procedure
 from dichvucong.catalogue.services import procedure_refresh_level
 from dichvucong.core.cache import public_data_changed
 from dichvucong.dossiers.actions import ActionRequest, EffectContext, dossier_action_execute
-from dichvucong.dossiers.models import Dossier, DossierEvent, DossierStatus
+from dichvucong.dossiers.events import event_record
+from dichvucong.dossiers.models import Dossier, DossierStatus
 from dichvucong.workflows.models import SYSTEM, Effect, WorkflowAction
 
 from . import fees as fee_rules
@@ -510,7 +511,7 @@ def _credit(payment: Payment, *, now: datetime) -> None:
             request=ActionRequest(action=action.code, extra={"payment": payment_data}),
         )
     else:
-        DossierEvent.objects.create(
+        event_record(
             dossier=dossier,
             action=PAID_EVENT,
             action_name=_("Đã thanh toán phí, lệ phí trực tuyến"),

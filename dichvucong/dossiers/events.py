@@ -1,0 +1,45 @@
+"""Tell other apps about every dossier event, inside the transaction that wrote it.
+
+Every place that writes a `DossierEvent` calls `event_record`, once the dossier row
+itself holds its new status. Apps that keep figures or copies in step with dossiers
+(the statistics, the national portal synchronisation) register a listener at start-up,
+from their `AppConfig.ready`. A listener runs inside the writer's transaction: what it
+writes commits or rolls back with the event, and an error in it fails the action. Work
+that talks to the outside world belongs in a task queued with `transaction.on_commit`.
+
+Rows written in bulk (the demo history) bypass the listeners; the apps that listen can
+rebuild what they keep from the event log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .models import DossierEvent
+
+EventListener = Callable[[DossierEvent], None]
+
+_listeners: dict[str, EventListener] = {}
+
+
+def event_listener_register(name: str, listener: EventListener) -> None:
+    """Call `listener(event)` for every event written from now on; `name` keeps it single."""
+    _listeners[name] = listener
+
+
+def event_record(**fields: Any) -> DossierEvent:
+    """Write one event with `fields`, then announce it to the listeners.
+
+    `fields["dossier"]` must be the dossier instance as saved, so that listeners read
+    its new status, agency and dates without another query.
+    """
+    event = DossierEvent.objects.create(**fields)
+    events_announce(event)
+    return event
+
+
+def events_announce(event: DossierEvent) -> None:
+    """Call each registered listener with `event`, in registration order."""
+    for listener in list(_listeners.values()):
+        listener(event)

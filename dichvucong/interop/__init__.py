@@ -1,0 +1,1 @@
+"""Inter-agency processing: a dossier's legs at other agencies, opinions."""

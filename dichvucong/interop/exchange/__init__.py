@@ -1,0 +1,1 @@
+"""The exchange API between installations: partners, signed messages, outbox."""

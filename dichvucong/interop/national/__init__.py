@@ -1,0 +1,1 @@
+"""Status synchronisation to the national public service portal."""

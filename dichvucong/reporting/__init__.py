@@ -1,0 +1,1 @@
+"""Statistics: daily figures per agency and procedure, the dashboard."""

@@ -1,0 +1,1 @@
+"""Periodic reports: semi-annual and annual reports of each agency, consolidated."""

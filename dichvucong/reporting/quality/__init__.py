@@ -1,0 +1,1 @@
+"""Service quality indices, the public transparency page and open data."""

@@ -1,0 +1,1 @@
+"""The online-services roadmap: plans, yearly targets, annex lists, progress."""
