@@ -119,6 +119,20 @@ def effect_handler_register(effect: str, handler: EffectHandler) -> None:
     _effect_handlers[effect] = handler
 
 
+RoleProvider = Callable[[Dossier, User], set[str]]
+
+_role_providers: dict[str, RoleProvider] = {}
+
+
+def actor_role_provider_register(name: str, provider: RoleProvider) -> None:
+    """Let an app grant roles on a dossier beyond memberships of its agency.
+
+    The interop app gives another agency's officers a role on a dossier sent to them on
+    an inter-agency leg. `provider(dossier, user)` returns the extra roles (or none).
+    """
+    _role_providers[name] = provider
+
+
 def actor_roles(*, dossier: Dossier, user: User | None) -> set[str]:
     """Return the roles `user` acts in on `dossier`: officer roles there, or applicant.
 
@@ -135,6 +149,8 @@ def actor_roles(*, dossier: Dossier, user: User | None) -> set[str]:
             .exclude(role=Role.SUPERVISOR)
             .values_list("role", flat=True)
         )
+        for provider in _role_providers.values():
+            roles |= provider(dossier, user)
     return roles
 
 

@@ -23,10 +23,17 @@ APPLICANT = "applicant"
 # The system acts when something outside an officer's hands happens: a payment gateway
 # confirms a payment, for instance. Nobody signs in as it.
 SYSTEM = "system"
+# Officers of another agency act on a dossier only through its inter-agency legs (the
+# interop app): the agency that holds the dossier on an open transfer leg, and an
+# agency asked for an opinion on an open opinion leg.
+LEG_AGENCY = "leg_agency"
+OPINION_AGENCY = "opinion_agency"
 ACTOR_ROLES: dict[str, Any] = {
     **dict(Role.choices),
     APPLICANT: _("Người nộp hồ sơ"),
     SYSTEM: _("Hệ thống (tự động)"),
+    LEG_AGENCY: _("Cơ quan nhận hồ sơ liên thông"),
+    OPINION_AGENCY: _("Cơ quan được xin ý kiến"),
 }
 
 
@@ -54,6 +61,11 @@ class Effect(models.TextChoices):
         _("Đã nhận thanh toán: thời hạn chạy tiếp"),
     )
     APPROVE = "approve", _("Phê duyệt: phát hành kết quả điện tử có ký số")
+    SEND_TO_AGENCY = "send_to_agency", _("Chuyển hồ sơ liên thông đến cơ quan khác")
+    RECEIVE_LEG = "receive_leg", _("Tiếp nhận hồ sơ liên thông")
+    RETURN_TO_SENDER = "return_to_sender", _("Trả hồ sơ liên thông cho cơ quan đã chuyển")
+    REQUEST_OPINION = "request_opinion", _("Xin ý kiến cơ quan khác, có thời hạn")
+    ANSWER_OPINION = "answer_opinion", _("Trả lời xin ý kiến")
 
 
 class Workflow(models.Model):

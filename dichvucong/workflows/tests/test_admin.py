@@ -66,7 +66,7 @@ def test_load_command(tmp_path: Path, procedures: Any, province: Any) -> None:
     call_command(
         "workflow_load", str(document), agency="000.00.01.H10", procedure=[code], stdout=out
     )
-    assert out.getvalue().startswith("Workflow stp-ly-lich-tu-phap: 11 states, ")
+    assert out.getvalue().startswith("Workflow stp-ly-lich-tu-phap: 13 states, ")
     workflow = Workflow.objects.get(code="stp-ly-lich-tu-phap")
     assert workflow.agency is not None and workflow.agency.code == "000.00.01.H10"
     assert list(workflow.procedures.values_list("code", flat=True)) == [code]
