@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import User
 from dichvucong.dossiers.models import Dossier, DossierStatus
+from dichvucong.reporting.services import daily_figures_rating_apply
 
 from .models import COMMENT_MAX_LENGTH, Rating, RatingLevel
 
@@ -83,6 +84,7 @@ def rating_submit(*, dossier: Dossier, applicant: User, level: str, comment: str
         try:
             with transaction.atomic():
                 rating.save(force_insert=True)
+                daily_figures_rating_apply(rating=rating)
         except IntegrityError:
             existing = Rating.objects.filter(dossier=locked).first()
             if existing is None:

@@ -1,0 +1,381 @@
+"""Read the statistics: totals and breakdowns for a period, an agency, a tier, a procedure.
+
+Counts of what happened in a period (received, processed, on time, paid, rated) are sums
+of `DailyFigures` rows; what is still open (in progress within or past the time limit,
+the late-dossier list) is read live from `Dossier` through its partial index on open
+dossiers. Who may read what: `statistics_query_for_officer` (a supervisor reads every
+agency, another officer only their own). Definitions: docs/statistics.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dichvucong.accounts.models import User
+from dichvucong.catalogue.models import Channel, Procedure
+from dichvucong.dossiers.models import Dossier, DossierStatus
+from dichvucong.dossiers.selectors import CLOCK_RUNNING_STATUSES, officer_scope
+from dichvucong.organizations.models import Agency
+
+from .models import COUNTER_FIELDS, PROCESSING_BUCKET_DAYS, PROCESSING_BUCKET_FIELDS, DailyFigures
+from .services import DAY_SECONDS, day_start
+
+
+@dataclass(frozen=True)
+class StatisticsQuery:
+    """What to count: Vietnam-time days `date_from`..`date_to` (inclusive) and filters."""
+
+    date_from: date
+    date_to: date
+    agency_id: int | None = None  # the receiving agency (Dossier.agency)
+    tier: str | None = None  # organizations.models.Tier value of the agency
+    procedure_id: int | None = None
+    # The agencies the reader may see (None: all); set by statistics_query_for_officer.
+    agency_ids: frozenset[int] | None = None
+
+    @property
+    def start(self) -> datetime:
+        return day_start(self.date_from)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the period."""
+        return day_start(self.date_to + timedelta(days=1))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(part / whole, 4)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of a period; each is defined in docs/statistics.md."""
+
+    received: int = 0
+    received_online: int = 0
+    received_direct: int = 0
+    received_postal: int = 0
+    accepted: int = 0
+    denied: int = 0
+    cancelled: int = 0
+    processed: int = 0
+    processed_early: int = 0
+    processed_on_time: int = 0
+    processed_late: int = 0
+    processing_counted: int = 0
+    processing_seconds: int = 0
+    paid_online: int = 0
+    paid_online_amount: int = 0
+    ratings_very_satisfied: int = 0
+    ratings_satisfied: int = 0
+    ratings_unsatisfied: int = 0
+    # Live: dossiers received up to date_to, open now, whose clock runs.
+    in_progress: int = 0
+    in_progress_overdue: int = 0
+    buckets: tuple[int, ...] = field(default=(0,) * len(PROCESSING_BUCKET_FIELDS))
+
+    @property
+    def in_progress_within(self) -> int:
+        return self.in_progress - self.in_progress_overdue
+
+    @property
+    def processed_in_time(self) -> int:
+        """Early plus on time."""
+        return self.processed_early + self.processed_on_time
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Share handed back early or on time, of those with a due date."""
+        return _share(self.processed_in_time, self.processed_in_time + self.processed_late)
+
+    @property
+    def late_share(self) -> float | None:
+        return _share(self.processed_late, self.processed_in_time + self.processed_late)
+
+    @property
+    def online_share(self) -> float | None:
+        return _share(self.received_online, self.received)
+
+    @property
+    def paid_online_share(self) -> float | None:
+        return _share(self.paid_online, self.received)
+
+    @property
+    def average_processing_days(self) -> float | None:
+        if self.processing_counted == 0:
+            return None
+        return round(self.processing_seconds / self.processing_counted / DAY_SECONDS, 2)
+
+    @property
+    def ratings(self) -> int:
+        return self.ratings_very_satisfied + self.ratings_satisfied + self.ratings_unsatisfied
+
+    @property
+    def satisfaction_share(self) -> float | None:
+        """Share "very satisfied" or "satisfied" of all ratings."""
+        return _share(self.ratings_very_satisfied + self.ratings_satisfied, self.ratings)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return every figure (stored and derived) as plain JSON-ready values."""
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.pop("buckets")
+        data.pop("processing_seconds")
+        data.pop("processing_counted")
+        for name in DERIVED:
+            data[name] = getattr(self, name)
+        return data
+
+
+DERIVED = (
+    "in_progress_within",
+    "processed_in_time",
+    "on_time_share",
+    "late_share",
+    "online_share",
+    "paid_online_share",
+    "average_processing_days",
+    "ratings",
+    "satisfaction_share",
+)
+
+
+@dataclass(frozen=True)
+class AgencyFigures:
+    agency: Agency
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class ProcedureFigures:
+    procedure: Procedure
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    month: date  # the first day of the month
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Dossiers handed back whose processing took more than `lower_days` up to `upper_days`."""
+
+    lower_days: int
+    upper_days: int | None  # None: no upper bound
+    count: int
+
+    @property
+    def label(self) -> str:
+        if self.upper_days is None:
+            return _("Trên %(n)d ngày") % {"n": self.lower_days}
+        if self.lower_days == 0:
+            return _("Đến %(n)d ngày") % {"n": self.upper_days}
+        return _("Từ trên %(a)d đến %(b)d ngày") % {"a": self.lower_days, "b": self.upper_days}
+
+
+# --- Permission -----------------------------------------------------------------------
+
+
+def statistics_query_for_officer(*, user: User, query: StatisticsQuery) -> StatisticsQuery:
+    """Return `query` limited to what `user` may read, or raise PermissionDenied.
+
+    A supervisor reads every agency; another officer reads only the agencies they hold a
+    role at (and asking for another agency is refused); anyone else is refused.
+    """
+    scope = officer_scope(user=user)
+    if scope.supervisor:
+        return replace(query, agency_ids=None)
+    agency_ids = frozenset(scope.agency_ids)
+    if not agency_ids:
+        raise PermissionDenied(_("Bạn không có quyền xem số liệu thống kê."))
+    if query.agency_id is not None and query.agency_id not in agency_ids:
+        raise PermissionDenied(_("Bạn không có quyền xem số liệu của cơ quan này."))
+    return replace(query, agency_ids=agency_ids)
+
+
+# --- Totals and breakdowns ------------------------------------------------------------
+
+
+def _daily_rows(query: StatisticsQuery) -> QuerySet[DailyFigures]:
+    rows = DailyFigures.objects.filter(day__gte=query.date_from, day__lte=query.date_to)
+    if query.agency_id is not None:
+        rows = rows.filter(agency_id=query.agency_id)
+    if query.agency_ids is not None:
+        rows = rows.filter(agency_id__in=sorted(query.agency_ids))
+    if query.tier:
+        rows = rows.filter(agency__tier=query.tier)
+    if query.procedure_id is not None:
+        rows = rows.filter(procedure_id=query.procedure_id)
+    return rows
+
+
+def _open_dossiers(query: StatisticsQuery) -> QuerySet[Dossier]:
+    """Dossiers received before the end of the period whose clock runs now."""
+    dossiers = Dossier.objects.filter(status__in=CLOCK_RUNNING_STATUSES, submitted_at__lt=query.end)
+    if query.agency_id is not None:
+        dossiers = dossiers.filter(agency_id=query.agency_id)
+    if query.agency_ids is not None:
+        dossiers = dossiers.filter(agency_id__in=sorted(query.agency_ids))
+    if query.tier:
+        dossiers = dossiers.filter(agency__tier=query.tier)
+    if query.procedure_id is not None:
+        dossiers = dossiers.filter(procedure_id=query.procedure_id)
+    return dossiers
+
+
+def _sums() -> dict[str, Sum]:
+    sums = {name: Sum(name) for name in COUNTER_FIELDS if name != "received"}
+    for channel in Channel.values:
+        sums[f"received_{channel}"] = Sum("received", filter=Q(channel=channel))
+    return sums
+
+
+def _figures(row: Mapping[str, Any], live: Mapping[str, int] | None = None) -> Figures:
+    def get(name: str) -> int:
+        return int(row.get(name) or 0)
+
+    online, direct, postal = (get(f"received_{c}") for c in ("online", "direct", "postal"))
+    live = live or {}
+    return Figures(
+        received=online + direct + postal,
+        received_online=online,
+        received_direct=direct,
+        received_postal=postal,
+        accepted=get("accepted"),
+        denied=get("denied"),
+        cancelled=get("cancelled"),
+        processed=get("processed"),
+        processed_early=get("processed_early"),
+        processed_on_time=get("processed_on_time"),
+        processed_late=get("processed_late"),
+        processing_counted=get("processing_counted"),
+        processing_seconds=get("processing_seconds"),
+        paid_online=get("paid_online"),
+        paid_online_amount=get("paid_online_amount"),
+        ratings_very_satisfied=get("ratings_very_satisfied"),
+        ratings_satisfied=get("ratings_satisfied"),
+        ratings_unsatisfied=get("ratings_unsatisfied"),
+        in_progress=int(live.get("in_progress") or 0),
+        in_progress_overdue=int(live.get("in_progress_overdue") or 0),
+        buckets=tuple(get(name) for name in PROCESSING_BUCKET_FIELDS),
+    )
+
+
+def _live_counts() -> dict[str, Count]:
+    return {
+        "in_progress": Count("pk"),
+        "in_progress_overdue": Count("pk", filter=Q(due_at__lt=timezone.now())),
+    }
+
+
+def statistics_figures(*, query: StatisticsQuery) -> Figures:
+    """Return the totals of the period (two queries)."""
+    row = _daily_rows(query).aggregate(**_sums())
+    live = _open_dossiers(query).aggregate(**_live_counts())
+    return _figures(row, live)
+
+
+def _grouped(query: StatisticsQuery, key: str) -> tuple[dict[int, Figures], list[int]]:
+    rows = {r[key]: r for r in _daily_rows(query).values(key).annotate(**_sums()).order_by()}
+    live = {
+        r[key]: r for r in _open_dossiers(query).values(key).annotate(**_live_counts()).order_by()
+    }
+    ids = sorted(set(rows) | set(live))
+    return {pk: _figures(rows.get(pk, {}), live.get(pk)) for pk in ids}, ids
+
+
+def statistics_by_agency(*, query: StatisticsQuery) -> list[AgencyFigures]:
+    """Return the figures of each agency with anything in the period, by agency name."""
+    figures, ids = _grouped(query, "agency_id")
+    agencies = Agency.objects.filter(pk__in=ids).order_by("name")
+    return [AgencyFigures(agency=a, figures=figures[a.pk]) for a in agencies]
+
+
+def statistics_by_procedure(*, query: StatisticsQuery) -> list[ProcedureFigures]:
+    """Return the figures of each procedure with anything in the period, by name."""
+    figures, ids = _grouped(query, "procedure_id")
+    procedures = (
+        Procedure.objects.filter(pk__in=ids)
+        .select_related("current_version")
+        .order_by("current_version__name", "code")
+    )
+    return [ProcedureFigures(procedure=p, figures=figures[p.pk]) for p in procedures]
+
+
+def _months(date_from: date, date_to: date) -> Iterable[date]:
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        yield month
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def statistics_by_month(*, query: StatisticsQuery) -> list[PeriodFigures]:
+    """Return each month of the period (every month, empty ones too); no live figures."""
+    totals: dict[date, dict[str, int]] = {}
+    for row in _daily_rows(query).values("day").annotate(**_sums()).order_by():
+        values: dict[str, Any] = dict(row)
+        month = values.pop("day").replace(day=1)
+        into = totals.setdefault(month, {})
+        for name, value in values.items():
+            into[name] = into.get(name, 0) + int(value or 0)
+    return [
+        PeriodFigures(month=m, figures=_figures(totals.get(m, {})))
+        for m in _months(query.date_from, query.date_to)
+    ]
+
+
+def processing_time_distribution(*, query: StatisticsQuery) -> list[Bucket]:
+    """Return how many dossiers handed back in the period took how long (calendar days)."""
+    figures = statistics_figures(query=query)
+    return buckets_of(figures)
+
+
+def buckets_of(figures: Figures) -> list[Bucket]:
+    """Return the processing-time buckets of already computed `figures`."""
+    bounds: list[tuple[int, int | None]] = []
+    lower = 0
+    for limit in PROCESSING_BUCKET_DAYS:
+        bounds.append((lower, limit))
+        lower = limit
+    bounds.append((lower, None))
+    return [
+        Bucket(lower_days=a, upper_days=b, count=c)
+        for (a, b), c in zip(bounds, figures.buckets, strict=True)
+    ]
+
+
+def statistics_late_dossiers(*, query: StatisticsQuery, officer: User) -> QuerySet[Dossier]:
+    """Return the late dossiers the officer may read, most overdue first.
+
+    Late: open now with the due date passed (received up to the end of the period), or
+    handed back late during the period.
+    """
+    query = statistics_query_for_officer(user=officer, query=query)
+    overdue = Q(
+        status__in=CLOCK_RUNNING_STATUSES, due_at__lt=timezone.now(), submitted_at__lt=query.end
+    )
+    handed_back_late = Q(
+        status=DossierStatus.DONE,
+        timeliness="late",
+        handed_back_at__gte=query.start,
+        handed_back_at__lt=query.end,
+    )
+    dossiers = Dossier.objects.filter(overdue | handed_back_late)
+    if query.agency_id is not None:
+        dossiers = dossiers.filter(agency_id=query.agency_id)
+    if query.agency_ids is not None:
+        dossiers = dossiers.filter(agency_id__in=sorted(query.agency_ids))
+    if query.tier:
+        dossiers = dossiers.filter(agency__tier=query.tier)
+    if query.procedure_id is not None:
+        dossiers = dossiers.filter(procedure_id=query.procedure_id)
+    return dossiers.select_related("agency", "procedure").order_by("due_at", "pk")
