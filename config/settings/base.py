@@ -394,6 +394,14 @@ CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "schedule": PAYMENT_RECONCILE_MINUTES * 60,
     "options": {"expires": PAYMENT_RECONCILE_MINUTES * 60},
 }
+# Periodic reports (docs/periodic-reports.md): once a day, open the year's report periods
+# and remind agencies this many days before a report is due (and once when overdue).
+PERIODIC_REPORTS_REMINDER_DAYS = env_int("DICHVUCONG_PERIODIC_REPORTS_REMINDER_DAYS", 7)
+CELERY_BEAT_SCHEDULE["periodic-reports-daily"] = {
+    "task": "dichvucong.reporting.periodic.tasks.periodic_reports_daily",
+    "schedule": 24 * 60 * 60,
+    "options": {"expires": 12 * 60 * 60},
+}
 
 # Digital signatures (see docs/signing.md). The development PKI (`manage.py pki_init`)
 # keeps its keys encrypted under SIGNING_DIR with this passphrase; production points these
@@ -411,6 +419,60 @@ SIGNING_VERIFY_MAX_BYTES = env_int("DICHVUCONG_VERIFY_MAX_BYTES", 20 * 1024 * 10
 # Electronic results (see docs/results.md): the postage the applicant pays to receive the
 # paper result by post, in đồng, when the procedure's result template sets none.
 RESULTS_POSTAL_FEE = env_int("DICHVUCONG_RESULTS_POSTAL_FEE", 30000)
+
+# Synchronisation with the national public service portal (docs/national-sync.md): every
+# status change of a dossier is pushed to NATIONAL_SYNC_URL. The default is the stand-in
+# this site serves under /national-sync/standin/ for the demo (off in production).
+NATIONAL_SYNC_ENABLED = env_bool("NATIONAL_SYNC_ENABLED", True)
+NATIONAL_SYNC_URL = env_str("NATIONAL_SYNC_URL", f"{SITE_URL}/national-sync/standin/")
+NATIONAL_SYNC_CLIENT_ID = env_str("NATIONAL_SYNC_CLIENT_ID", "dichvucong-demo")
+NATIONAL_SYNC_CLIENT_SECRET = env_str("NATIONAL_SYNC_CLIENT_SECRET", "dong-bo-demo-2015")
+NATIONAL_SYNC_TIMEOUT = env_int("NATIONAL_SYNC_TIMEOUT", 10)
+# Retries: the first after this many seconds, then doubling up to the maximum.
+NATIONAL_SYNC_RETRY_SECONDS = env_int("NATIONAL_SYNC_RETRY_SECONDS", 60)
+NATIONAL_SYNC_RETRY_MAX_SECONDS = env_int("NATIONAL_SYNC_RETRY_MAX_SECONDS", 6 * 3600)
+# The national numbering of statuses and the operations' paths, when they differ from the
+# adapter's (national/mapping.py, national/client.py): "new=2,done=10", "create=hoso".
+NATIONAL_SYNC_STATUS_CODES: dict[str, int] = {}
+for _pair in env_list("NATIONAL_SYNC_STATUS_CODES", ""):
+    _name, _equals, _number = (part.strip() for part in _pair.partition("="))
+    if not (_name and _number.isdigit()):
+        raise ValueError(f"NATIONAL_SYNC_STATUS_CODES: {_pair!r} is not status=number")
+    NATIONAL_SYNC_STATUS_CODES[_name] = int(_number)
+NATIONAL_SYNC_PATHS: dict[str, str] = {}
+for _pair in env_list("NATIONAL_SYNC_PATHS", ""):
+    _name, _equals, _path = (part.strip() for part in _pair.partition("="))
+    if not (_name and _path):
+        raise ValueError(f"NATIONAL_SYNC_PATHS: {_pair!r} is not operation=path")
+    NATIONAL_SYNC_PATHS[_name] = _path
+# The stand-in for the national endpoint, and whether it answers every call with 503.
+NATIONAL_SYNC_STANDIN_ENABLED = env_bool("NATIONAL_SYNC_STANDIN", True)
+NATIONAL_SYNC_STANDIN_FAIL = env_bool("NATIONAL_SYNC_STANDIN_FAIL", False)
+NATIONAL_SYNC_RETRY_MINUTES = env_int("NATIONAL_SYNC_RETRY_MINUTES", 1)
+CELERY_BEAT_SCHEDULE["national-sync-due"] = {
+    "task": "dichvucong.interop.national.tasks.national_sync_due",
+    "schedule": NATIONAL_SYNC_RETRY_MINUTES * 60,
+    "options": {"expires": NATIONAL_SYNC_RETRY_MINUTES * 60},
+}
+
+# The exchange API between installations (see docs/exchange.md): this installation's id
+# in the envelopes, the clock skew accepted on inbound timestamps, the outbox's retries
+# (exponential backoff from the base, capped), the alert on messages unacknowledged too
+# long, and the sizes of inline documents and of one message.
+EXCHANGE_INSTALLATION_ID = env_str("DICHVUCONG_EXCHANGE_ID", f"dichvucong-{PROVINCE_CODE.lower()}")
+EXCHANGE_CLOCK_SKEW_SECONDS = env_int("DICHVUCONG_EXCHANGE_CLOCK_SKEW", 300)
+EXCHANGE_TIMEOUT_SECONDS = env_int("DICHVUCONG_EXCHANGE_TIMEOUT", 15)
+EXCHANGE_RETRY_BASE_SECONDS = env_int("DICHVUCONG_EXCHANGE_RETRY_SECONDS", 30)
+EXCHANGE_RETRY_MAX_SECONDS = env_int("DICHVUCONG_EXCHANGE_RETRY_MAX_SECONDS", 3600)
+EXCHANGE_ALERT_AFTER_MINUTES = env_int("DICHVUCONG_EXCHANGE_ALERT_MINUTES", 60)
+EXCHANGE_MAX_DOCUMENT_BYTES = env_int("DICHVUCONG_EXCHANGE_MAX_DOCUMENTS_MB", 10) * 1024 * 1024
+EXCHANGE_MAX_MESSAGE_BYTES = env_int("DICHVUCONG_EXCHANGE_MAX_MESSAGE_MB", 20) * 1024 * 1024
+EXCHANGE_OUTBOX_MINUTES = env_int("DICHVUCONG_EXCHANGE_OUTBOX_MINUTES", 1)
+CELERY_BEAT_SCHEDULE["exchange-outbox"] = {
+    "task": "dichvucong.interop.exchange.tasks.exchange_outbox_process",
+    "schedule": EXCHANGE_OUTBOX_MINUTES * 60,
+    "options": {"expires": EXCHANGE_OUTBOX_MINUTES * 60},
+}
 
 LOGGING = {
     "version": 1,
