@@ -329,6 +329,19 @@ class OfficerScope:
             return ~Q(status=DossierStatus.DRAFT)
         return Q(agency_id__in=sorted(self.agency_ids)) & ~Q(status=DossierStatus.DRAFT)
 
+    def readable(self) -> Q:
+        """Return `visible()` and the dossiers sent to the officer's agencies on a leg.
+
+        An agency that receives a dossier on an inter-agency leg (interop) reads it
+        whole; it acts only through the leg's actions.
+        """
+        if self.supervisor or not self.agency_ids:
+            return self.visible()
+        sent = Dossier.objects.filter(legs__to_agency_id__in=sorted(self.agency_ids)).values("pk")
+        return (Q(agency_id__in=sorted(self.agency_ids)) | Q(pk__in=sent)) & ~Q(
+            status=DossierStatus.DRAFT
+        )
+
 
 def officer_scope(*, user: User) -> OfficerScope:
     """Return the officer's scope from their memberships (one query, never cached)."""
@@ -466,7 +479,7 @@ def dossier_get_for_officer(*, user: User, code: str) -> Dossier:
     """
     scope = officer_scope(user=user)
     return (
-        Dossier.objects.filter(scope.visible())
+        Dossier.objects.filter(scope.readable())
         .select_related(
             "procedure", "version", "case", "agency", "eform", "state", "assignee", "applicant"
         )
@@ -489,14 +502,14 @@ def dossier_get_for_officer(*, user: User, code: str) -> Dossier:
 def document_get_for_officer(*, user: User, code: str, pk: int) -> DossierDocument:
     """Return a file of a dossier the officer may read; raise DoesNotExist otherwise."""
     scope = officer_scope(user=user)
-    visible = Dossier.objects.filter(scope.visible(), code=code)
+    visible = Dossier.objects.filter(scope.readable(), code=code)
     return DossierDocument.objects.select_related("dossier").get(pk=pk, dossier__in=visible)
 
 
 def attachment_get_for_officer(*, user: User, code: str, pk: int) -> EventAttachment:
     """Return a file attached to an action on a dossier the officer may read."""
     scope = officer_scope(user=user)
-    visible = Dossier.objects.filter(scope.visible(), code=code)
+    visible = Dossier.objects.filter(scope.readable(), code=code)
     return EventAttachment.objects.select_related("event").get(pk=pk, event__dossier__in=visible)
 
 
