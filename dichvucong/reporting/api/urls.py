@@ -1,5 +1,9 @@
 """API routes of this app, included into config/api_urls.py (namespace "api")."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import StatisticsView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("statistics/", StatisticsView.as_view(), name="statistics"),
+]
