@@ -21,3 +21,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # The bundled sandbox gateway is for the demo and the tests, never for real payments.
 PAYMENT_SANDBOX_ENABLED = env_bool("DICHVUCONG_PAYMENT_SANDBOX", False)
+
+# The national portal synchronisation is switched on by the province with its endpoint
+# and credentials; the bundled stand-in is for the demo and the tests only.
+NATIONAL_SYNC_ENABLED = env_bool("NATIONAL_SYNC_ENABLED", False)
+NATIONAL_SYNC_STANDIN_ENABLED = env_bool("NATIONAL_SYNC_STANDIN", False)

@@ -21,3 +21,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # No PKI unless a test sets one up (documents/tests/conftest.py): a developer's var/pki
 # from `make run` must not sign the PDFs other tests read.
 SIGNING_DIR = VAR_DIR / "test-no-pki"  # noqa: F405
+
+# No push to the national portal unless a test switches it on (interop/national/tests).
+NATIONAL_SYNC_ENABLED = False

@@ -55,6 +55,7 @@ from .circular01 import (
     SupplementItem,
     SupplementRequest,
     Timeliness,
+    vn_short_datetime,
 )
 
 # What a dossier loaded for the forms must have joined (see the module docstring).
@@ -490,13 +491,69 @@ def _assignee_name(assigned: dict[str, Any], *, current: User | None) -> str:
     return str(assigned.get("name") or assigned.get("username") or "")
 
 
+def _leg_hand_over(event: DossierEvent, leg: dict[str, Any]) -> HandOver | None:
+    """Return the row of an inter-agency leg sent or returned (interop), or None.
+
+    Sent: the sending agency hands over to the target, the note gives the leg's own
+    deadline (its share of the time limit, or the opinion's deadline). Returned: the
+    target hands back, judged against that deadline.
+    """
+    link = leg.get("link")
+    source = leg.get("from") if isinstance(leg.get("from"), dict) else {}
+    target = leg.get("to") if isinstance(leg.get("to"), dict) else {}
+    if link not in {"sent", "returned"} or not source or not target:
+        return None
+    opinion = leg.get("kind") == "opinion"
+    due = _data_datetime(leg.get("due_at"))
+    if link == "sent":
+        label = _("Xin ý kiến") if opinion else _("Chuyển liên thông")
+        note = f"{label}; " + (
+            _("hạn: %(due)s") % {"due": vn_short_datetime(due)} if due else _("không có hạn")
+        )
+        if event.comment:
+            note += f". {event.comment}"
+        return HandOver(
+            from_party=str(source.get("name", "")),
+            to_party=str(target.get("name", "")),
+            handed_at=event.created_at,
+            timeliness=None,
+            note=note,
+        )
+    label = _("Trả lời xin ý kiến") if opinion else _("Trả kết quả liên thông")
+    timeliness = leg.get("timeliness")
+    return HandOver(
+        from_party=str(target.get("name", "")),
+        to_party=str(source.get("name", "")),
+        handed_at=event.created_at,
+        timeliness=Timeliness(timeliness) if timeliness in {t.value for t in Timeliness} else None,
+        note=f"{label}. {event.comment}" if event.comment else label,
+    )
+
+
+def coordinating_agencies(events: Iterable[DossierEvent]) -> list[str]:
+    """Return the agencies the dossier was sent to on inter-agency legs, in order."""
+    names: list[str] = []
+    for event in events:
+        leg = event.data.get("leg") if isinstance(event.data, dict) else None
+        if isinstance(leg, dict) and leg.get("link") == "sent":
+            target = leg.get("to")
+            name = str(target.get("name", "")) if isinstance(target, dict) else ""
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
 def _hand_overs(
     events: Iterable[DossierEvent],
     *,
     state_roles: dict[str, list[str]],
     assignee: User | None,
 ) -> list[HandOver]:
-    """Return one hand-over per move between states, from the acceptance on."""
+    """Return one hand-over per move between states, from the acceptance on.
+
+    An inter-agency leg sent or returned is a hand-over between agencies, even when the
+    dossier's step does not change (an opinion).
+    """
     rows: list[HandOver] = []
     specialist = ""
     started = False
@@ -506,6 +563,12 @@ def _hand_overs(
             specialist = _assignee_name(assigned, current=assignee)
         if is_accept(event):
             started = True
+        leg = event.data.get("leg")
+        if started and isinstance(leg, dict):
+            leg_row = _leg_hand_over(event, leg)
+            if leg_row is not None:
+                rows.append(leg_row)
+            continue
         moved = event.from_state and event.to_state and event.from_state != event.to_state
         if not (started and moved):
             continue
@@ -548,7 +611,7 @@ def control_sheet_for(dossier: Dossier) -> ControlSheet:
             applicant=dossier_applicant(dossier),
             procedure_name=dossier.version.name,
             processing_agency=dossier.agency.name,
-            coordinating_agencies=[],
+            coordinating_agencies=coordinating_agencies(events),
             rows=_hand_overs(events, state_roles=state_roles, assignee=dossier.assignee),
             issued_on=local_date(accepted[0].created_at),
         )

@@ -1,0 +1,48 @@
+"""manage.py national_sync_retry [--all] [--backfill]: push what has not reached the
+national portal (what the beat does every NATIONAL_SYNC_RETRY_MINUTES)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dichvucong.interop.national.client import NationalConfigError, national_config
+from dichvucong.interop.national.services import (
+    dossiers_sync_backfill,
+    sync_due_deliver,
+    sync_enabled,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the national portal the entries whose next attempt is due; --all also those "
+        "refused or waiting for their backoff; --backfill first starts the dossiers never "
+        "synchronised (written before the switch was on, or in bulk)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--all", action="store_true", help="send every unsent entry now")
+        parser.add_argument(
+            "--backfill", action="store_true", help="start dossiers never synchronised"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not sync_enabled():
+            raise CommandError("NATIONAL_SYNC_ENABLED is off: nothing is sent.")
+        try:
+            config = national_config()
+        except NationalConfigError as error:
+            raise CommandError(str(error)) from error
+        if options["backfill"]:
+            self.stdout.write(f"Backfill: {dossiers_sync_backfill()} dossiers started.")
+        report = sync_due_deliver(everything=options["all"])
+        self.stdout.write(
+            f"{config.url}: {report.dossiers} dossiers, {report.sent} entries sent, "
+            f"{report.failed} failed."
+        )
+        for message in sorted(set(report.errors)):
+            self.stderr.write(f"  {message}")
+        if report.failed:
+            raise CommandError(f"{report.failed} dossiers could not be synchronised.")

@@ -1,0 +1,32 @@
+"""The leg panel on a back-office dossier's page, and the test that hides leg actions
+from the generic action list (they need their own inputs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from dichvucong.accounts.models import User
+from dichvucong.dossiers.models import Dossier
+
+from ..forms import LEG_EFFECTS
+from ..panel import leg_panel
+
+register = template.Library()
+
+
+@register.inclusion_tag("interop/_leg_panel.html", takes_context=True)
+def interop_leg_panel(context: Any, dossier: Dossier) -> dict[str, Any]:
+    """Render the dossier's inter-agency legs and the leg actions open to the user."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {"panel": None}
+    return {"panel": leg_panel(dossier=dossier, user=user), "dossier": dossier, "request": request}
+
+
+@register.filter
+def is_leg_action(action: Any) -> bool:
+    """Whether a workflow action is one the leg panel offers."""
+    return getattr(action, "effect", "") in LEG_EFFECTS
