@@ -36,13 +36,15 @@ class DjangoClientAdapter(BaseAdapter):
         self.down = False
         self.calls: list[tuple[str, str]] = []
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        assert kwargs.get("timeout") is not None, "every outbound call carries a timeout"
+    def send(  # type: ignore[override]
+        self, request: requests.PreparedRequest, timeout: Any = None, **kwargs: Any
+    ) -> requests.Response:
+        assert timeout is not None, "every outbound call carries a timeout"
         url = str(request.url)
         self.calls.append((str(request.method), urlsplit(url).path))
         if self.down:
             raise requests.ConnectionError(f"Connection refused: {url}")
-        headers = {
+        headers: dict[str, Any] = {
             "HTTP_" + name.upper().replace("-", "_"): value
             for name, value in request.headers.items()
             if name.lower() not in {"content-type", "content-length"}

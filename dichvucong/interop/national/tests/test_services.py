@@ -253,8 +253,8 @@ def test_a_refused_entry_fails_and_holds_back_the_later_ones(
     create.next_attempt_at = timezone.now()
     create.save()
 
-    report = services.dossier_sync_deliver(dossier_id=dossier.pk)
-    assert (report.sent, report.failed) == (0, 1)
+    delivery = services.dossier_sync_deliver(dossier_id=dossier.pk)
+    assert (delivery.sent, delivery.failed) == (0, 1)
     create.refresh_from_db()
     assert create.state == "failed"
     assert "HTTP 400" in create.last_error
