@@ -14,6 +14,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .dashboard import format_int
 
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
 COLORS = ("#1f5fa8", "#e08a1e", "#2e8b57", "#c0392b", "#7f8c8d", "#8e44ad")
 
 
@@ -51,12 +56,12 @@ def grouped_bars(
             h = plot_h * value / peak
             parts.append(
                 format_html(
-                    '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}">'
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
                     "<title>{}, {}: {}</title></rect>",
-                    x0 + j * bar_w,
-                    top + plot_h - h,
-                    bar_w,
-                    h,
+                    _n(x0 + j * bar_w),
+                    _n(top + plot_h - h),
+                    _n(bar_w),
+                    _n(h),
                     s.color,
                     label,
                     s.label,
@@ -67,8 +72,8 @@ def grouped_bars(
         if i % step == 0:
             parts.append(
                 format_html(
-                    '<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle">{}</text>',
-                    x0 + group_w * 0.4,
+                    '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+                    _n(x0 + group_w * 0.4),
                     height - bottom + 16,
                     label,
                 )
@@ -112,10 +117,10 @@ def stacked_bar(*, title: str, parts: Sequence[tuple[str, int]], width: int = 76
         color = COLORS[i % len(COLORS)]
         bars.append(
             format_html(
-                '<rect x="{:.1f}" y="10" width="{:.1f}" height="26" fill="{}">'
+                '<rect x="{}" y="10" width="{}" height="26" fill="{}">'
                 "<title>{}: {} ({} %)</title></rect>",
-                x,
-                w,
+                _n(x),
+                _n(w),
                 color,
                 label,
                 format_int(value),
@@ -158,16 +163,16 @@ def horizontal_bars(*, title: str, rows: Sequence[tuple[str, int]], width: int =
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>'
-                '<rect x="{}" y="{}" width="{:.1f}" height="18" fill="{}"></rect>'
-                '<text x="{:.1f}" y="{}" font-size="12">{}</text>',
+                '<rect x="{}" y="{}" width="{}" height="18" fill="{}"></rect>'
+                '<text x="{}" y="{}" font-size="12">{}</text>',
                 left - 8,
                 y + 13,
                 label,
                 left,
                 y,
-                w,
+                _n(w),
                 COLORS[0],
-                left + w + 6,
+                _n(left + w + 6),
                 y + 13,
                 format_int(value),
             )
