@@ -1,5 +1,20 @@
 """API routes of this app, included into config/api_urls.py (namespace "api")."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from dichvucong.core.cache import cache_public_json
+
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "open-data/",
+        cache_public_json("open-data-list")(views.OpenDataListView.as_view()),
+        name="open-data-list",
+    ),
+    path(
+        "open-data/<str:dataset>/",
+        cache_public_json("open-data")(views.OpenDataView.as_view()),
+        name="open-data",
+    ),
+]

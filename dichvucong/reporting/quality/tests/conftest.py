@@ -1,0 +1,1 @@
+from .fixtures import quality_year  # noqa: F401
