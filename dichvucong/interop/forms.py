@@ -26,7 +26,7 @@ LEG_EFFECTS = (
     Effect.ANSWER_OPINION,
 )
 
-COMMENT_LABELS = {
+COMMENT_LABELS: dict[str, Any] = {
     Effect.SEND_TO_AGENCY: gettext_lazy("Nội dung đề nghị cơ quan nhận giải quyết"),
     Effect.REQUEST_OPINION: gettext_lazy("Nội dung cần xin ý kiến"),
     Effect.RETURN_TO_SENDER: gettext_lazy("Kết quả xử lý của cơ quan"),

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.dossiers.models import Dossier
-from dichvucong.organizations.models import Agency, AgencyKind
+from dichvucong.organizations.models import AdministrativeUnit, Agency, AgencyKind
 
 from .models import OPEN_LEG_STATES, Leg, LegKind, ProcedureParticipant
 
@@ -16,7 +16,7 @@ from .models import OPEN_LEG_STATES, Leg, LegKind, ProcedureParticipant
 def _ancestor_unit_ids(agency: Agency) -> list[int]:
     """Return the agency's administrative unit and the units above it."""
     ids: list[int] = []
-    unit = agency.administrative_unit
+    unit: AdministrativeUnit | None = agency.administrative_unit
     while unit is not None and len(ids) < 4:
         ids.append(unit.pk)
         unit = unit.parent
