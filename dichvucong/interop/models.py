@@ -96,7 +96,7 @@ class ProcedureParticipant(models.Model):
         super().clean()
         if self.agency_id is None and not self.tier:
             raise ValidationError(_("Chọn cơ quan hoặc cấp của cơ quan tham gia."))
-        if self.share_unit == ShareUnit.PERCENT and self.share > 100:
+        if self.share_unit == ShareUnit.PERCENT and self.share is not None and self.share > 100:
             raise ValidationError({"share": _("Phần trăm thời hạn không vượt quá 100.")})
 
 
