@@ -1,5 +1,13 @@
 """API routes of this app, included into config/api_urls.py (namespace "api")."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "roadmap/<slug:plan>/progress/",
+        views.PlanProgressView.as_view(),
+        name="roadmap-plan-progress",
+    ),
+]

@@ -1,0 +1,86 @@
+"""Forms of the roadmap pages: the annex filters, the quality view's period, the import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.organizations.models import Agency
+
+from .models import Plan, PlanLevel, PlanTier
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class AnnexFilterForm(forms.Form):
+    """Filters of the annex list (query string: cap, muc-do, nam, co-quan)."""
+
+    cap = forms.ChoiceField(
+        label=_("Cấp"), required=False, choices=[("", _("Tất cả")), *PlanTier.choices]
+    )
+    muc_do = forms.TypedChoiceField(
+        label=_("Mức độ"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Tất cả"))] + [(str(v), label) for v, label in PlanLevel.choices],
+    )
+    nam = forms.TypedChoiceField(label=_("Năm đạt"), required=False, coerce=int, empty_value=None)
+    co_quan = forms.CharField(label=_("Mã cơ quan"), required=False, max_length=35)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nam"].choices = [("", _("Tất cả"))] + [(str(y), str(y)) for y in plan.years]  # type: ignore[attr-defined]
+
+    def clean_co_quan(self) -> Agency | None:
+        code = self.cleaned_data["co_quan"].strip()
+        if not code:
+            return None
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            raise forms.ValidationError(_("Không có cơ quan mã %(code)s.") % {"code": code})
+        return agency
+
+
+class QualityForm(forms.Form):
+    """The quality view's period and thresholds (query string: tu, den, it, nang)."""
+
+    tu = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    den = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    it = forms.IntegerField(label=_("Ít hơn (hồ sơ trực tuyến)"), required=False, min_value=0)
+    nang = forms.IntegerField(label=_("Đề xuất mức độ 4 từ (hồ sơ)"), required=False, min_value=1)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start: dt.date | None = data.get("tu")
+        end: dt.date | None = data.get("den")
+        if start and end and start > end:
+            self.add_error("den", _("Ngày kết thúc phải từ ngày bắt đầu trở đi."))
+        return data
+
+
+class AnnexImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel phụ lục (.xlsx)"),
+        help_text=_(
+            "Dòng tiêu đề có các cột: Mã thủ tục, Tên thủ tục, Cấp, Mức độ, Năm đạt, Mã cơ quan."
+        ),
+    )
+    replace = forms.BooleanField(
+        label=_("Thay toàn bộ phụ lục (xóa các dòng không có trong tệp)"), required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Cần tệp Excel (.xlsx)."))
+        return upload

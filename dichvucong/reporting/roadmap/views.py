@@ -1,0 +1,195 @@
+"""The roadmap pages of the back office (/mot-cua/lo-trinh/).
+
+Every officer reads them (the roadmap and its progress are public information); only
+supervisors and staff import annexes. The views parse input, call selectors and
+services, and render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dichvucong.backoffice.access import is_verified
+
+from . import selectors
+from .annex_excel import PROGRESS_HEADERS, annex_workbook, progress_workbook
+from .charts import bar_chart
+from .forms import AnnexFilterForm, AnnexImportForm, QualityForm
+from .models import Plan
+from .services import AnnexImportError, annex_import_xlsx
+
+View = Callable[..., HttpResponse]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ANNEX_PAGE_SIZE = 50
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "roadmap/forbidden.html", {"message": message}, status=403)
+
+
+def reader_required(view: View) -> View:
+    """Let through verified officers and staff; others sign in, or get the 403 page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_verified(request):
+            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
+        if not selectors.roadmap_can_read(user=request.user):
+            return _forbidden(request, _("Trang lộ trình dành cho cán bộ, công chức."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _plan(slug: str) -> Plan:
+    try:
+        return selectors.plan_get(slug=slug)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+
+
+@reader_required
+def index(request: HttpRequest) -> HttpResponse:
+    """List the plans; with a single plan, open it."""
+    plans = list(selectors.plan_list())
+    if len(plans) == 1:
+        return redirect("roadmap:plan", slug=plans[0].slug)
+    return render(request, "roadmap/index.html", {"plans": plans})
+
+
+def _charts(rows: list[selectors.ProgressRow]) -> list[Any]:
+    return [
+        bar_chart(series, target_label=_("Chỉ tiêu"), actual_label=_("Thực tế"))
+        for series in selectors.progress_series(rows)
+    ]
+
+
+@reader_required
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a plan: progress by year, chart, behind-schedule list, quality view, annex."""
+    plan = _plan(slug)
+    rows = selectors.plan_progress(plan=plan)
+    behind = list(selectors.annex_behind_schedule(plan=plan))
+
+    quality_form = QualityForm(request.GET or None)
+    start, end = selectors.default_quality_period(plan=plan)
+    few = upgrade = None
+    if quality_form.is_bound and quality_form.is_valid():
+        start = quality_form.cleaned_data["tu"] or start
+        end = quality_form.cleaned_data["den"] or end
+        few = quality_form.cleaned_data["it"]
+        upgrade = quality_form.cleaned_data["nang"]
+        if start > end:
+            start, end = end, start
+    quality = selectors.quality_view(
+        plan=plan, date_from=start, date_to=end, few_threshold=few, upgrade_threshold=upgrade
+    )
+
+    annex_form = AnnexFilterForm(request.GET or None, plan=plan)
+    filters: dict[str, Any] = {}
+    if annex_form.is_bound and annex_form.is_valid():
+        data = annex_form.cleaned_data
+        agency = data["co_quan"]
+        filters = {
+            "tier": data["cap"],
+            "level": data["muc_do"],
+            "year": data["nam"],
+            "agency_id": agency.pk if agency is not None else None,
+        }
+    entries = selectors.annex_entry_list(plan=plan, **filters)
+    page = Paginator(entries, ANNEX_PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+
+    return render(
+        request,
+        "roadmap/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "headers": [str(h) for h in PROGRESS_HEADERS],
+            "charts": _charts(rows),
+            "behind": behind,
+            "quality": quality,
+            "quality_form": quality_form,
+            "annex_form": annex_form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_edit": selectors.roadmap_can_edit(user=request.user),
+        },
+    )
+
+
+@reader_required
+def plan_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """Download the progress table as Excel, the same rows as the page."""
+    plan = _plan(slug)
+    content = progress_workbook(plan=plan, rows=selectors.plan_progress(plan=plan))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="lo-trinh-{plan.slug}.xlsx"'
+    return response
+
+
+@reader_required
+def annex_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """Download the plan's annex list as Excel (also the template of the import)."""
+    plan = _plan(slug)
+    content = annex_workbook(plan=plan, entries=selectors.annex_entry_list(plan=plan))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="phu-luc-{plan.slug}.xlsx"'
+    return response
+
+
+@reader_required
+@require_http_methods(["GET", "POST"])
+def annex_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import an annex list from Excel (supervisors and staff): all rows or none."""
+    plan = _plan(slug)
+    if not selectors.roadmap_can_edit(user=request.user):
+        return _forbidden(
+            request, _("Chỉ cán bộ giám sát (Sở Thông tin và Truyền thông) được nhập phụ lục.")
+        )
+    form = AnnexImportForm(request.POST or None, request.FILES or None)
+    import_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = annex_import_xlsx(
+                plan=plan,
+                content=form.cleaned_data["file"].read(),
+                replace=form.cleaned_data["replace"],
+            )
+        except AnnexImportError as error:
+            import_errors = [str(e) for e in error.errors]
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã nhập phụ lục: %(created)s dòng mới, %(updated)s dòng cập nhật, "
+                    "%(unchanged)s dòng không đổi, %(deleted)s dòng xóa."
+                )
+                % {
+                    "created": summary.created,
+                    "updated": summary.updated,
+                    "unchanged": summary.unchanged,
+                    "deleted": summary.deleted,
+                },
+            )
+            return redirect(reverse("roadmap:plan", kwargs={"slug": plan.slug}) + "#phu-luc")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "roadmap/annex_import.html",
+        {"plan": plan, "form": form, "import_errors": import_errors},
+        status=status,
+    )
