@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -288,20 +288,21 @@ def sync_due_deliver(*, everything: bool = False, limit: int | None = None) -> R
     return report
 
 
-def dossiers_sync_backfill() -> int:
+def dossiers_sync_backfill(*, since: datetime | None = None) -> int:
     """Start the synchronisation of submitted dossiers it has never seen; return how many.
 
     For dossiers written before the synchronisation was switched on, or in bulk (which
-    bypasses the events' listeners): each gets its create entry, as it is now.
+    bypasses the events' listeners), submitted at `since` or later if given: each gets
+    its create entry, as it is now.
     """
     if not sync_enabled():
         return 0
-    missing = (
-        Dossier.objects.exclude(status=DossierStatus.DRAFT)
-        .filter(national_sync__isnull=True)
-        .select_related("procedure", "agency", "applicant__profile__administrative_unit")
-        .order_by("pk")
-    )
+    missing = Dossier.objects.exclude(status=DossierStatus.DRAFT).filter(national_sync__isnull=True)
+    if since is not None:
+        missing = missing.filter(submitted_at__gte=since)
+    missing = missing.select_related(
+        "procedure", "agency", "applicant__profile__administrative_unit"
+    ).order_by("pk")
     created = 0
     for dossier in missing.iterator(chunk_size=200):
         with transaction.atomic():

@@ -21,11 +21,16 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from .models import StandinDossier, StandinEntry, StandinFile, StandinSwitch
 
@@ -63,10 +68,11 @@ def endpoint(*, authorised: bool = True) -> Callable[[View], View]:
 
     def wrap(view: View) -> View:
         @csrf_exempt
-        @require_POST
         def wrapped(request: HttpRequest) -> HttpResponse:
             if not getattr(settings, "NATIONAL_SYNC_STANDIN_ENABLED", False):
                 raise Http404
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
             if failing():
                 return _answer(503, _("Hệ thống đang bảo trì, vui lòng thử lại sau."))
             if authorised and not _token_valid(request):

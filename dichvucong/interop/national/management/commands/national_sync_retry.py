@@ -3,8 +3,11 @@ national portal (what the beat does every NATIONAL_SYNC_RETRY_MINUTES)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dichvucong.interop.national.client import NationalConfigError, national_config
@@ -27,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backfill", action="store_true", help="start dossiers never synchronised"
         )
+        parser.add_argument(
+            "--since",
+            type=date.fromisoformat,
+            help="with --backfill: only dossiers submitted on this day (YYYY-MM-DD) or later",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not sync_enabled():
@@ -36,7 +44,14 @@ class Command(BaseCommand):
         except NationalConfigError as error:
             raise CommandError(str(error)) from error
         if options["backfill"]:
-            self.stdout.write(f"Backfill: {dossiers_sync_backfill()} dossiers started.")
+            since = options["since"]
+            start = (
+                datetime.combine(since, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+                if since
+                else None
+            )
+            started = dossiers_sync_backfill(since=start)
+            self.stdout.write(f"Backfill: {started} dossiers started.")
         report = sync_due_deliver(everything=options["all"])
         self.stdout.write(
             f"{config.url}: {report.dossiers} dossiers, {report.sent} entries sent, "
