@@ -18,7 +18,6 @@ import zoneinfo
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from dichvucong.catalogue.models import ProcedureVersion
@@ -33,11 +32,6 @@ DISTRICT = "000.00.20.H10"
 
 def vn(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=VN)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_storage(fresh_storage: None) -> None:
-    """Every test starts with an empty storage."""
 
 
 class History:
@@ -107,8 +101,8 @@ class History:
         return dossier
 
 
-@pytest.fixture
-def history(province: dict[str, Any], procedures: list[ProcedureVersion]) -> History:
+def history_build(province: dict[str, Any], procedures: list[ProcedureVersion]) -> History:
+    """Write the seven dossiers of the table above and rebuild the daily figures."""
     h = History(province, procedures)
     now = timezone.now()
     h.make(

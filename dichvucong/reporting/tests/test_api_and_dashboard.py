@@ -15,7 +15,7 @@ from conftest import second_factor_force_login
 from dichvucong.dossiers.tests.fixtures import make_officer
 from dichvucong.reporting.dashboard import FORMATTERS, headline_columns, table_columns
 
-from .conftest import DISTRICT, JUSTICE, History
+from .history import DISTRICT, JUSTICE, History
 
 PERIOD = {"from": "2020-01-01", "to": "2020-06-30"}
 

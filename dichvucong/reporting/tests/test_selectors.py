@@ -20,7 +20,7 @@ from dichvucong.reporting.selectors import (
     statistics_query_for_officer,
 )
 
-from .conftest import DISTRICT, JUSTICE, History
+from .history import DISTRICT, JUSTICE, History
 
 H1 = StatisticsQuery(date_from=date(2020, 1, 1), date_to=date(2020, 6, 30))
 
