@@ -121,7 +121,7 @@ def report_get_for_user(*, user: User, pk: int) -> AgencyReport:
 
 def report_events(*, report: AgencyReport) -> list[AgencyReportEvent]:
     """Return the report's log, oldest first, with the actors."""
-    return list(report.events.select_related("actor").order_by("created_at", "pk"))
+    return list(report.events.select_related("actor").order_by("pk"))
 
 
 def figures_as_of(*, period: ReportPeriod, on: date | None = None) -> date:

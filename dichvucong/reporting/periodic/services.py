@@ -108,7 +108,13 @@ def report_periods_ensure(*, year: int) -> list[ReportPeriod]:
 
 
 def _event(
-    report: AgencyReport, *, action: str, from_status: str, actor: User | None, comment: str = ""
+    report: AgencyReport,
+    *,
+    action: str,
+    from_status: str,
+    actor: User | None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
 ) -> None:
     event = AgencyReportEvent(
         report=report,
@@ -117,6 +123,7 @@ def _event(
         to_status=report.status,
         actor=actor,
         comment=comment,
+        created_at=at or timezone.now(),
     )
     event.full_clean(exclude=["report", "actor"])
     event.save()
@@ -127,17 +134,21 @@ def _filing_agency(user: User, agency: Agency) -> None:
         raise PermissionDenied(_("Đồng chí không có quyền lập báo cáo của cơ quan này."))
 
 
-def _report_for_update(period: ReportPeriod, agency: Agency, actor: User | None) -> AgencyReport:
+def _report_for_update(
+    period: ReportPeriod, agency: Agency, actor: User | None, at: datetime.datetime | None = None
+) -> AgencyReport:
     """Return the locked report of the agency for the period, creating it when missing."""
     report = AgencyReport.objects.select_for_update().filter(period=period, agency=agency).first()
     if report is not None:
         return report
     try:
         with transaction.atomic():
-            report = AgencyReport.objects.create(period=period, agency=agency)
+            report = AgencyReport.objects.create(
+                period=period, agency=agency, created_at=at or timezone.now()
+            )
     except IntegrityError:  # created meanwhile by a concurrent request
         return AgencyReport.objects.select_for_update().get(period=period, agency=agency)
-    _event(report, action=ReportAction.CREATED, from_status="", actor=actor)
+    _event(report, action=ReportAction.CREATED, from_status="", actor=actor, at=at)
     return report
 
 
@@ -152,14 +163,16 @@ class Narrative:
 
 
 def agency_report_save(
-    *, period: ReportPeriod, agency: Agency, narrative: Narrative, actor: User
+    *, period: ReportPeriod, agency: Agency, narrative: Narrative, actor: User | None
 ) -> AgencyReport:
     """Save the narrative of the agency's draft report (creating the report if needed).
 
     Refuse (PermissionDenied) an officer who does not file for the agency, and
     (ValidationError) a report already filed: a supervisor must send it back first.
+    `actor` None is the system (the demo).
     """
-    _filing_agency(actor, agency)
+    if actor is not None:
+        _filing_agency(actor, agency)
     with transaction.atomic():
         report = _report_for_update(period, agency, actor)
         if report.is_submitted:
@@ -182,7 +195,7 @@ def agency_report_submit(
     *,
     period: ReportPeriod,
     agency: Agency,
-    actor: User,
+    actor: User | None,
     narrative: Narrative | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[AgencyReport, bool]:
@@ -190,12 +203,14 @@ def agency_report_submit(
 
     The figures are computed and frozen into the report; the report is marked late
     when first filed after the due date (accepted all the same). Filing a report
-    already filed changes nothing (a retried or double-clicked submission).
+    already filed changes nothing (a retried or double-clicked submission). `actor`
+    None is the system (the demo, an import of reports filed on paper).
     """
-    _filing_agency(actor, agency)
+    if actor is not None:
+        _filing_agency(actor, agency)
     now = now or timezone.now()
     with transaction.atomic():
-        report = _report_for_update(period, agency, actor)
+        report = _report_for_update(period, agency, actor, now)
         if report.is_submitted:
             return report, False
         if narrative is not None:
@@ -213,7 +228,13 @@ def agency_report_submit(
             report.late = filed_on > period.due_on
         report.full_clean(exclude=["period", "agency", "submitted_by"])
         report.save()
-        _event(report, action=ReportAction.SUBMITTED, from_status=ReportStatus.DRAFT, actor=actor)
+        _event(
+            report,
+            action=ReportAction.SUBMITTED,
+            from_status=ReportStatus.DRAFT,
+            actor=actor,
+            at=now,
+        )
     return report, True
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from dichvucong.demo.interop import demo_interop_load
 from dichvucong.demo.payments import demo_payments_load
+from dichvucong.demo.periodic_reports import demo_periodic_reports_load
 from dichvucong.demo.results import demo_results_load
 from dichvucong.demo.roadmap import demo_roadmap_load
 from dichvucong.demo.services import demo_load
@@ -34,3 +35,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Electronic results: {demo_results_load()} demo changes.")
         self.stdout.write(f"Roadmap (Decision 409/2015): {demo_roadmap_load()} demo changes.")
         self.stdout.write(f"Inter-agency procedures: {demo_interop_load()} demo changes.")
+        # Periodic reports filed by the agencies (docs/periodic-reports.md), after the history.
+        self.stdout.write(f"Periodic reports: {demo_periodic_reports_load()} demo changes.")
