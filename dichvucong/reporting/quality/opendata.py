@@ -241,10 +241,19 @@ def dataset_csv(document: dict[str, Any]) -> bytes:
     """Return the rows of a dataset document as CSV (UTF-8 with BOM, header row)."""
     buffer = io.StringIO()
     names = [c["name"] for c in document["schema"]]
+    numbers = {c["name"] for c in document["schema"] if c["type"] == "number"}
+
+    def cell(name: str, value: Any) -> Any:
+        if value is None:
+            return ""
+        if name in numbers:
+            return f"{value:.2f}"  # every number of the datasets has two decimals
+        return value
+
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
     for row in document["rows"]:
-        writer.writerow(["" if row[name] is None else row[name] for name in names])
+        writer.writerow([cell(name, row[name]) for name in names])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -279,13 +279,18 @@ def _has_dossiers(figures: Figures) -> bool:
 
 
 def quality_report(
-    *, period: Period, index_set: IndexSet | None, agency: Agency | None = None, tier: str = ""
+    *,
+    period: Period,
+    index_set: IndexSet | None,
+    agency: Agency | None = None,
+    tier: str = "",
+    with_province: bool = True,
 ) -> QualityReport:
     """Return the public figures and index of the province and its agencies for `period`.
 
     The list holds the agencies with dossiers in the period (of `tier` if given); with
     `agency`, that agency alone (even without dossiers). The province's totals are the
-    whole province's either way.
+    whole province's either way (empty, saving three queries, without `with_province`).
     """
     query = StatisticsQuery(date_from=period.date_from, date_to=period.date_to)
     start, end = _moment_range(period.date_from, period.date_to)
@@ -318,13 +323,15 @@ def quality_report(
         agencies.append(
             AgencyQuality(agency=row.agency, figures=row.figures, facts=facts, index=score(facts))
         )
-    province_figures = statistics_figures(query=query)
-    province_facts = Facts(
-        **_figure_facts(province_figures),
-        **_catalogue_province(),
-        results_signed=sum(signed.values()),
-        dossiers_digitised=sum(digitised.values()),
-    )
+    province_figures, province_facts = Figures(), Facts()
+    if with_province:
+        province_figures = statistics_figures(query=query)
+        province_facts = Facts(
+            **_figure_facts(province_figures),
+            **_catalogue_province(),
+            results_signed=sum(signed.values()),
+            dossiers_digitised=sum(digitised.values()),
+        )
     agencies.sort(key=lambda a: (TIER_ORDER.get(a.agency.tier, 9), a.agency.name))
     return QualityReport(
         period=period,
@@ -366,7 +373,7 @@ def _months(period: Period) -> list[tuple[date, date]]:
 def open_data_agency_monthly(
     *, period: Period, agency: Agency | None = None
 ) -> list[dict[str, Any]]:
-    """Return one row per agency and month of `period` with dossiers (two queries a month)."""
+    """Return one row per agency and month of `period` with dossiers (three queries a month)."""
     rows: list[dict[str, Any]] = []
     for month_from, month_to in _months(period):
         query = StatisticsQuery(

@@ -38,7 +38,9 @@ SORTS = {
 }
 
 
-def _report(query: PublicQuery, index_set: IndexSet | None) -> QualityReport:
+def _report(
+    query: PublicQuery, index_set: IndexSet | None, *, with_province: bool = True
+) -> QualityReport:
     """Return the report of `query`, from the public cache when it is there."""
     key = cache_key(
         "quality-report",
@@ -48,12 +50,17 @@ def _report(query: PublicQuery, index_set: IndexSet | None) -> QualityReport:
         query.agency.code if query.agency else "",
         query.tier,
         index_set.code if index_set else "",
+        str(with_province),
     )
     public = caches["public"]
     report: QualityReport | None = public.get(key)
     if report is None:
         report = quality_report(
-            period=query.period, index_set=index_set, agency=query.agency, tier=query.tier
+            period=query.period,
+            index_set=index_set,
+            agency=query.agency,
+            tier=query.tier,
+            with_province=with_province,
         )
         public.set(key, report, timeout=settings.PUBLIC_CACHE_SECONDS)
     return report
@@ -144,7 +151,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         return _error_page(request, error)
     query = PublicQuery(period=query.period, agency=agency)
     index_set = index_set_active()
-    report = _report(query, index_set)
+    report = _report(query, index_set, with_province=False)
     months = statistics_by_month(
         query=StatisticsQuery(
             date_from=query.period.date_from, date_to=query.period.date_to, agency_id=agency.pk
