@@ -11,6 +11,7 @@ from dichvucong.demo.payments import demo_payments_load
 from dichvucong.demo.periodic_reports import demo_periodic_reports_load
 from dichvucong.demo.results import demo_results_load
 from dichvucong.demo.roadmap import demo_roadmap_load
+from dichvucong.demo.service_quality import demo_service_quality_load
 from dichvucong.demo.services import demo_load
 from dichvucong.documents.pki import pki_ensure_demo
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         # The development PKI (docs/signing.md), so that forms and results come signed.
         self.stdout.write(f"Signing keys: {len(pki_ensure_demo())} created.")
         self.stdout.write(f"Electronic results: {demo_results_load()} demo changes.")
+        self.stdout.write(f"Service quality index: {demo_service_quality_load()} demo changes.")
         self.stdout.write(f"Roadmap (Decision 409/2015): {demo_roadmap_load()} demo changes.")
         self.stdout.write(f"Inter-agency procedures: {demo_interop_load()} demo changes.")
         # Periodic reports filed by the agencies (docs/periodic-reports.md), after the history.
