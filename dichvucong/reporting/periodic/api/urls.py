@@ -1,5 +1,10 @@
 """API routes of this app, included into config/api_urls.py (namespace "api")."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/periods/", views.PeriodListView.as_view(), name="report-periods"),
+    path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
+]
