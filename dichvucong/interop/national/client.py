@@ -122,9 +122,14 @@ class NationalClient:
                 % {"seconds": self.config.timeout},
                 retryable=True,
             ) from error
+        except requests.ConnectionError as error:
+            raise NationalError(
+                _("Không kết nối được Cổng quốc gia tại %(url)s.") % {"url": self.config.url},
+                retryable=True,
+            ) from error
         except requests.RequestException as error:
             raise NationalError(
-                _("Không kết nối được Cổng quốc gia: %(error)s") % {"error": error},
+                _("Lỗi khi gọi Cổng quốc gia: %(error)s") % {"error": type(error).__name__},
                 retryable=True,
             ) from error
         if response.status_code >= 500 or response.status_code == 429:

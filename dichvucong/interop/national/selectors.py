@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from dichvucong.accounts.models import Role, User
 from dichvucong.dossiers.models import Dossier
@@ -91,15 +91,9 @@ def sync_overview(*, viewer: SyncViewer) -> SyncOverview:
             unsent_count=Subquery(
                 unsent.order_by().values("dossier_id").annotate(n=Count("pk")).values("n")[:1]
             ),
-            next_attempt_at=Subquery(
-                unsent.order_by()
-                .values("dossier_id")
-                .annotate(t=Min("next_attempt_at"))
-                .values("t")[:1]
-            ),
-            attempts=Subquery(
-                unsent.order_by().values("dossier_id").annotate(a=Max("attempts")).values("a")[:1]
-            ),
+            # The first unsent entry holds the others back: its attempts and next one.
+            next_attempt_at=Subquery(unsent.order_by("pk").values("next_attempt_at")[:1]),
+            attempts=Subquery(unsent.order_by("pk").values("attempts")[:1]),
             has_failed=Exists(unsent.filter(state=EntryState.FAILED)),
         )
         .order_by("dossier__submitted_at", "pk")[:LIST_LIMIT]
@@ -138,4 +132,4 @@ def retry_scope(*, viewer: SyncViewer) -> QuerySet[DossierSync]:
     rows = DossierSync.objects.filter(synchronised=False)
     if viewer.retry_agency_ids is not None:
         rows = rows.filter(dossier__agency_id__in=sorted(viewer.retry_agency_ids))
-    return rows
+    return rows.order_by("dossier_id")
