@@ -23,6 +23,11 @@ class Bar:
     height: float
     kind: str  # "target" or "actual"
     title: str
+    value: int
+
+    @property
+    def centre(self) -> float:
+        return round(self.x + self.width / 2, 1)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ def bar_chart(series: ChartSeries, *, target_label: str, actual_label: str) -> C
                 height=round(baseline - target_y, 1),
                 kind="target",
                 title=f"{point.year}: {target_label}: {point.target}",
+                value=point.target,
             )
         )
         if point.actual is not None:
@@ -99,6 +105,7 @@ def bar_chart(series: ChartSeries, *, target_label: str, actual_label: str) -> C
                     height=round(baseline - actual_y, 1),
                     kind="actual",
                     title=f"{point.year}: {actual_label}: {point.actual}",
+                    value=point.actual,
                 )
             )
         labels.append(XLabel(x=round(centre, 1), text=str(point.year)))

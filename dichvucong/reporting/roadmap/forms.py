@@ -49,10 +49,14 @@ class QualityForm(forms.Form):
     """The quality view's period and thresholds (query string: tu, den, it, nang)."""
 
     tu = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Từ ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     den = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     it = forms.IntegerField(label=_("Ít hơn (hồ sơ trực tuyến)"), required=False, min_value=0)
     nang = forms.IntegerField(label=_("Đề xuất mức độ 4 từ (hồ sơ)"), required=False, min_value=1)

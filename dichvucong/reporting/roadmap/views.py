@@ -82,8 +82,16 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rows = selectors.plan_progress(plan=plan)
     behind = list(selectors.annex_behind_schedule(plan=plan))
 
-    quality_form = QualityForm(request.GET or None)
     start, end = selectors.default_quality_period(plan=plan)
+    quality_form = QualityForm(
+        request.GET or None,
+        initial={
+            "tu": start,
+            "den": end,
+            "it": plan.few_online_threshold,
+            "nang": plan.upgrade_threshold,
+        },
+    )
     few = upgrade = None
     if quality_form.is_bound and quality_form.is_valid():
         start = quality_form.cleaned_data["tu"] or start
