@@ -402,6 +402,13 @@ CELERY_BEAT_SCHEDULE["periodic-reports-daily"] = {
     "schedule": 24 * 60 * 60,
     "options": {"expires": 12 * 60 * 60},
 }
+# The roadmap (docs/roadmap.md): once a day, record the procedures whose computed level
+# changed, so that past years are counted with the level they had.
+CELERY_BEAT_SCHEDULE["roadmap-levels-record"] = {
+    "task": "dichvucong.reporting.roadmap.tasks.roadmap_levels_record",
+    "schedule": 24 * 60 * 60,
+    "options": {"expires": 12 * 60 * 60},
+}
 
 # Digital signatures (see docs/signing.md). The development PKI (`manage.py pki_init`)
 # keeps its keys encrypted under SIGNING_DIR with this passphrase; production points these
