@@ -22,6 +22,10 @@ from dichvucong.interop.models import Leg, ProcedureParticipant, ShareUnit
 from .conftest import COMMUNE, DEPARTMENT, DISTRICT, JUSTICE, act
 
 
+def step_code(dossier: Dossier) -> str:
+    return dossier.state.code if dossier.state is not None else ""
+
+
 def snapshot(dossier: Dossier) -> tuple[Any, ...]:
     dossier.refresh_from_db()
     return (
@@ -49,7 +53,7 @@ def test_commune_district_department_and_back(
         extra={"agency": province[DISTRICT].pk},
     )
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.state.code) == ("interoperating", "interoperating")
+    assert (dossier.status, step_code(dossier)) == ("interoperating", "interoperating")
     first = Leg.objects.get(dossier=dossier)
     assert (first.kind, first.from_agency_id, first.to_agency_id, first.state) == (
         "transfer",
@@ -81,7 +85,7 @@ def test_commune_district_department_and_back(
         dossier, people["district"], "send_to_agency", extra={"agency": province[DEPARTMENT].pk}
     )
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.state.code) == ("interoperating", "interoperating_onward")
+    assert (dossier.status, step_code(dossier)) == ("interoperating", "interoperating_onward")
     second = Leg.objects.exclude(pk=first.pk).get(dossier=dossier)
     assert (second.parent_id, second.from_agency_id, second.to_agency_id) == (
         first.pk,
@@ -113,7 +117,7 @@ def test_commune_district_department_and_back(
         attachments=[pdf_upload("y-kien-sxd.pdf")],
     )
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.state.code) == ("interoperating", "interoperating")
+    assert (dossier.status, step_code(dossier)) == ("interoperating", "interoperating")
     second.refresh_from_db()
     assert (second.state, second.outcome, second.answer, second.timeliness) == (
         "returned",
@@ -132,7 +136,7 @@ def test_commune_district_department_and_back(
         extra={"outcome": "approved"},
     )
     dossier.refresh_from_db()
-    assert (dossier.status, dossier.state.code) == ("processing", "examining")
+    assert (dossier.status, step_code(dossier)) == ("processing", "examining")
     first.refresh_from_db()
     assert (first.state, first.returned_by, first.timeliness) == (
         "returned",
@@ -251,7 +255,7 @@ def test_opinion_with_a_deadline(
     )
     examining.refresh_from_db()
     # An opinion does not move the dossier.
-    assert (examining.status, examining.state.code) == ("processing", "examining")
+    assert (examining.status, step_code(examining)) == ("processing", "examining")
     leg = Leg.objects.get()
     assert (leg.kind, leg.due_at, leg.to_agency_id, leg.send_event_id) == (
         "opinion",
@@ -280,7 +284,7 @@ def test_opinion_with_a_deadline(
     assert (leg.state, leg.answer, leg.timeliness) == ("returned", "Thống nhất", "early")
     assert codes(examining, people["department"]) == []
     examining.refresh_from_db()
-    assert examining.state.code == "examining"
+    assert step_code(examining) == "examining"
 
 
 class Dispatcher:
@@ -335,7 +339,7 @@ def test_remote_target_is_dispatched_and_returned_once(
     assert (again.pk, again.outcome) == (leg.pk, "approved")
     assert DossierEvent.objects.filter(dossier=examining).count() == count
     examining.refresh_from_db()
-    assert examining.state.code == "interoperating"
+    assert step_code(examining) == "interoperating"
     event = examining.events.get(action="return_to_sender")
     assert (event.actor_id, event.actor_role) == (None, "system")
 

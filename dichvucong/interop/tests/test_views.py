@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import second_factor_force_login
 from dichvucong.documents.dossier_forms import control_sheet_for
@@ -102,7 +103,7 @@ def test_incoming_inbox_queries_do_not_grow(
             kind="opinion",
             from_agency=province[COMMUNE],
             to_agency=province[DEPARTMENT],
-            sent_at=examining.accepted_at,
+            sent_at=examining.accepted_at or examining.submitted_at or timezone.now(),
         )
     client = second_factor_force_login(client, people["department"])
     with django_assert_max_num_queries(12):
