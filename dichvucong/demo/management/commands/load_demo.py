@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from dichvucong.demo.exchange import demo_exchange_load
 from dichvucong.demo.interop import demo_interop_load
 from dichvucong.demo.payments import demo_payments_load
 from dichvucong.demo.periodic_reports import demo_periodic_reports_load
@@ -37,5 +38,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Service quality index: {demo_service_quality_load()} demo changes.")
         self.stdout.write(f"Roadmap (Decision 409/2015): {demo_roadmap_load()} demo changes.")
         self.stdout.write(f"Inter-agency procedures: {demo_interop_load()} demo changes.")
+        self.stdout.write(f"Exchange partners: {demo_exchange_load()} demo changes.")
         # Periodic reports filed by the agencies (docs/periodic-reports.md), after the history.
         self.stdout.write(f"Periodic reports: {demo_periodic_reports_load()} demo changes.")

@@ -120,6 +120,7 @@ def test_partner_down_then_back_delivers_once_with_backoff(
     assert message.state == OutboundState.PENDING
     assert message.attempts == 1
     assert "ConnectionError" in message.last_error
+    assert message.next_attempt_at is not None
     assert (
         before + timedelta(seconds=29)
         < message.next_attempt_at
@@ -132,6 +133,7 @@ def test_partner_down_then_back_delivers_once_with_backoff(
     assert services.outbound_due_ids(now=later) == [message.pk]
     message = deliver(message, force=True)
     assert message.attempts == 2
+    assert message.next_attempt_at is not None
     assert message.next_attempt_at > timezone.now() + timedelta(seconds=59)  # doubled
     assert [services.backoff_seconds(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     settings.EXCHANGE_RETRY_MAX_SECONDS = 100
