@@ -186,10 +186,12 @@ def report_figures_compute(
     from dichvucong.reporting.selectors import StatisticsQuery, statistics_figures
 
     until = figures_as_of(period=period, on=as_of)
+    services = _services_by_agency([agency.pk]).get(agency.pk, (0, 0))
+    if until < period.covers_from:  # a period that has not started: nothing to count yet
+        return _from_statistics(None, services)
     stats = statistics_figures(
         query=StatisticsQuery(date_from=period.covers_from, date_to=until, agency_id=agency.pk)
     )
-    services = _services_by_agency([agency.pk]).get(agency.pk, (0, 0))
     return _from_statistics(stats, services)
 
 
@@ -283,8 +285,10 @@ def report_consolidated_compute(*, period: ReportPeriod) -> ConsolidatedReport:
     until = figures_as_of(period=period)
     filing = period_filing_rows(period=period)
     agency_ids = [row.agency.pk for row in filing]
-    by_agency = statistics_by_agency(
-        query=StatisticsQuery(date_from=period.covers_from, date_to=until)
+    by_agency = (
+        statistics_by_agency(query=StatisticsQuery(date_from=period.covers_from, date_to=until))
+        if until >= period.covers_from
+        else []
     )
     stats: dict[int, object] = {}
     for item in by_agency:

@@ -117,6 +117,10 @@ def test_figures_computed_from_the_daily_figures(
         period=period, agency=province[JUSTICE], as_of=datetime.date(2020, 3, 1)
     )
     assert (early.received, early.processed) == (10, 10)
+    # Before the range starts there is nothing to count, not even what is open.
+    assert report_figures_compute(
+        period=period, agency=province[JUSTICE], as_of=datetime.date(2019, 11, 30)
+    ) == ReportFigures(services_level_3=1)
 
 
 def test_submission_freezes_the_figures_and_twice_files_once(
