@@ -53,6 +53,13 @@ class DossierSync(models.Model):
     last_attempt_at = models.DateTimeField(_("gửi lần cuối lúc"), null=True, blank=True)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     synced_at = models.DateTimeField(_("đồng bộ xong lúc"), null=True, blank=True)
+    # A dossier received from another installation through the exchange API is the
+    # sending installation's to report: it is never sent from here (counted once).
+    reported_elsewhere = models.BooleanField(
+        _("do hệ thống khác đồng bộ"),
+        default=False,
+        help_text=_("Hồ sơ liên thông nhận từ hệ thống khác: hệ thống gửi đồng bộ hồ sơ này."),
+    )
     # Who is delivering this dossier's entries now, until when (one sender at a time).
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
 

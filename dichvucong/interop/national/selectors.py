@@ -73,7 +73,7 @@ class SyncOverview:
 
 def sync_overview(*, viewer: SyncViewer) -> SyncOverview:
     """Return the counts and the dossiers not yet synchronised, oldest first."""
-    syncs = DossierSync.objects.filter(viewer.reads())
+    syncs = DossierSync.objects.filter(viewer.reads(), reported_elsewhere=False)
     counts = syncs.aggregate(
         tracked=Count("pk"), synchronised=Count("pk", filter=Q(synchronised=True))
     )

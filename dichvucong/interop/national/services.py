@@ -30,6 +30,10 @@ from .models import DossierSync, EntryKind, EntryState, SyncEntry
 
 logger = logging.getLogger(__name__)
 
+# The first event of a dossier received from another installation (interop.exchange):
+# that installation reports the dossier to the national portal, not this one.
+EXCHANGE_RECEIVED = "exchange_received"
+
 # How long one sender keeps a dossier's queue to itself (longer than a run takes).
 LEASE = timedelta(minutes=5)
 
@@ -73,7 +77,12 @@ def dossier_event_sync_record(event: DossierEvent) -> None:
     dossier = event.dossier
     if dossier.status == DossierStatus.DRAFT or event.to_status == DossierStatus.DRAFT:
         return
-    sync, first = DossierSync.objects.get_or_create(dossier=dossier)
+    elsewhere = event.action == EXCHANGE_RECEIVED
+    sync, first = DossierSync.objects.get_or_create(
+        dossier=dossier, defaults={"reported_elsewhere": elsewhere, "synchronised": elsewhere}
+    )
+    if sync.reported_elsewhere:
+        return
     entries = _entries_for(event, first=first)
     if not entries:
         return
@@ -306,8 +315,12 @@ def dossiers_sync_backfill(*, since: datetime | None = None) -> int:
     created = 0
     for dossier in missing.iterator(chunk_size=200):
         with transaction.atomic():
-            _sync, first = DossierSync.objects.get_or_create(dossier=dossier)
-            if not first:
+            elsewhere = dossier.events.filter(action=EXCHANGE_RECEIVED).exists()
+            _sync, first = DossierSync.objects.get_or_create(
+                dossier=dossier,
+                defaults={"reported_elsewhere": elsewhere, "synchronised": elsewhere},
+            )
+            if not first or elsewhere:
                 continue
             last = dossier.events.order_by("-created_at", "-pk").first()
             SyncEntry.objects.create(

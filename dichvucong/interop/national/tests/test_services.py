@@ -345,3 +345,31 @@ def test_a_second_sender_leaves_a_dossier_being_delivered_alone(
     )
     assert services.dossier_sync_deliver(dossier_id=dossier.pk).sent == 1
     assert DossierSync.objects.get(dossier=dossier).lease_until is None
+
+
+def test_a_dossier_received_from_another_installation_is_left_to_it(
+    standin: DjangoClientAdapter,
+    settings: Any,
+    citizen: Any,
+    other_citizen: Any,
+    online_procedure: Procedure,
+    officers: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from dichvucong.dossiers.events import event_record
+
+    settings.NATIONAL_SYNC_ENABLED = False
+    received = submit(citizen, online_procedure, key="k-1")
+    backfilled = submit(other_citizen, online_procedure, key="k-2")
+    event_record(dossier=backfilled, action="exchange_received", to_status=backfilled.status)
+    settings.NATIONAL_SYNC_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        # As interop.exchange writes it when a partner's dossier arrives.
+        event_record(dossier=received, action="exchange_received", to_status=received.status)
+        act(received, officers["reception"], "accept")
+    sync = DossierSync.objects.get(dossier=received)
+    assert (sync.reported_elsewhere, sync.synchronised) == (True, True)
+    assert services.dossiers_sync_backfill() == 0
+    assert DossierSync.objects.get(dossier=backfilled).reported_elsewhere is True
+    assert SyncEntry.objects.count() == 0
+    assert standin.calls == []
