@@ -13,9 +13,10 @@ Run with DJANGO_SETTINGS_MODULE and DATABASE_URL set (PostgreSQL), on a fresh da
         Build `reporting_dailyfigures` from those dossiers in one set-based statement:
         the same definitions as `daily_figures_rebuild` (which reads the event log; the
         bench writes no events, so this reads the dossiers' own dates), plus ratings of
-        30 % of the handed-back dossiers and online payments of 20 % of the online ones.
+        30 % of the handed-back dossiers and online payments of 20 % of the online ones;
+        then the monthly rows (`monthly_figures_roll`, as the rebuild does).
     python bench/seed_reporting.py analyze
-        VACUUM ANALYZE the two tables.
+        VACUUM ANALYZE the tables.
 
 Each step prints what it made and how long it took.
 """
@@ -42,6 +43,8 @@ JOIN catalogue_procedureversion v ON v.id = p.current_version_id
 JOIN LATERAL (
     SELECT id FROM catalogue_procedurecase WHERE version_id = v.id ORDER BY position, id LIMIT 1
 ) c ON true;
+CREATE UNIQUE INDEX ON bench_combo (j);
+ANALYZE bench_combo;
 """
 
 # One batch: ids first..last. The draws are hashed from the id so a batch is repeatable.
@@ -124,7 +127,7 @@ FROM (
         ) r
     ) s
 ) t
-JOIN bench_combo c ON c.j = floor(power(t.u_combo, 2) * (SELECT count(*) FROM bench_combo))::int;
+JOIN bench_combo c ON c.j = floor(power(t.u_combo, 2) * %(combos)s)::int;
 """
 
 FIGURES_SQL = """
@@ -193,7 +196,7 @@ def dossiers(count: int) -> None:
         while first <= count:
             last = min(count, first + BATCH - 1)
             step = time.monotonic()
-            cursor.execute(INSERT_SQL, {"first": first, "last": last})
+            cursor.execute(INSERT_SQL, {"first": first, "last": last, "combos": combos})
             print(
                 f"  dossiers {first:,}..{last:,}: {time.monotonic() - step:.1f} s",
                 file=sys.stderr,
@@ -213,9 +216,14 @@ def figures() -> None:
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute(FIGURES_SQL)
-        cursor.execute("SELECT count(*) FROM reporting_dailyfigures")
-        rows = cursor.fetchone()[0]  # type: ignore[index]
+        cursor.execute("SELECT count(*), min(day), max(day) FROM reporting_dailyfigures")
+        rows, first, last = cursor.fetchone()  # type: ignore[misc]
     print(f"{rows:,} daily rows in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    from dichvucong.reporting.services import monthly_figures_roll
+
+    started = time.monotonic()
+    months = monthly_figures_roll(date_from=first, date_to=last)
+    print(f"{months} months rolled up in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
 
 def analyze() -> None:
@@ -225,6 +233,7 @@ def analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE dossiers_dossier")
         cursor.execute("VACUUM ANALYZE reporting_dailyfigures")
+        cursor.execute("VACUUM ANALYZE reporting_monthlyfigures")
         cursor.execute("ANALYZE organizations_agency")
     print(f"analyzed in {time.monotonic() - started:.1f} s", file=sys.stderr)
 

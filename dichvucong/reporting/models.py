@@ -54,25 +54,8 @@ def _counter(verbose_name: Any) -> models.PositiveIntegerField[int, int]:
     return models.PositiveIntegerField(verbose_name, default=0)
 
 
-class DailyFigures(models.Model):
-    """What happened on one day to one agency's dossiers of one procedure, by channel."""
-
-    day = models.DateField(_("ngày"))
-    agency = models.ForeignKey(
-        "organizations.Agency",
-        verbose_name=_("cơ quan tiếp nhận"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-    )
-    procedure = models.ForeignKey(
-        "catalogue.Procedure",
-        verbose_name=_("thủ tục"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-    )
-    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+class Counters(models.Model):
+    """The counters of a row of figures (definitions: docs/statistics.md)."""
 
     received = _counter(_("tiếp nhận (nộp)"))
     accepted = _counter(_("được tiếp nhận"))
@@ -99,6 +82,30 @@ class DailyFigures(models.Model):
     ratings_unsatisfied = _counter(_("chưa hài lòng"))
 
     class Meta:
+        abstract = True
+
+
+class DailyFigures(Counters):
+    """What happened on one day to one agency's dossiers of one procedure, by channel."""
+
+    day = models.DateField(_("ngày"))
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    procedure = models.ForeignKey(
+        "catalogue.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+
+    class Meta:
         verbose_name = _("số liệu theo ngày")
         verbose_name_plural = _("số liệu theo ngày")
         ordering = ["day", "agency", "procedure", "channel"]
@@ -114,3 +121,61 @@ class DailyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel}"
+
+
+class MonthlyFigures(Counters):
+    """The sum of a month's `DailyFigures` rows per agency, procedure and channel.
+
+    Kept like the daily rows (the listener updates both) and recomputed from them by
+    `daily_figures_rebuild`; the selectors read it only for the months listed in
+    `RolledMonth`, i.e. months whose rows were last computed from the daily rows.
+    """
+
+    month = models.DateField(_("tháng (ngày đầu tháng)"))
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    procedure = models.ForeignKey(
+        "catalogue.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("số liệu theo tháng")
+        verbose_name_plural = _("số liệu theo tháng")
+        ordering = ["month", "agency", "procedure", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency", "procedure", "channel"], name="monthly_figures_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["agency", "month"], name="monthly_figures_agency_month"),
+            models.Index(fields=["procedure", "month"], name="monthly_figures_procedure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id} {self.channel}"
+
+
+class RolledMonth(models.Model):
+    """A month whose `MonthlyFigures` rows equal the sum of its daily rows."""
+
+    month = models.DateField(_("tháng"), unique=True)
+    rolled_at = models.DateTimeField(_("tổng hợp lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tháng đã tổng hợp")
+        verbose_name_plural = _("tháng đã tổng hợp")
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

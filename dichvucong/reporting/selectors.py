@@ -21,11 +21,18 @@ from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Channel, Procedure
-from dichvucong.dossiers.models import Dossier, DossierStatus
+from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors import CLOCK_RUNNING_STATUSES, officer_scope
 from dichvucong.organizations.models import Agency
 
-from .models import COUNTER_FIELDS, PROCESSING_BUCKET_DAYS, PROCESSING_BUCKET_FIELDS, DailyFigures
+from .models import (
+    COUNTER_FIELDS,
+    PROCESSING_BUCKET_DAYS,
+    PROCESSING_BUCKET_FIELDS,
+    DailyFigures,
+    MonthlyFigures,
+    RolledMonth,
+)
 from .services import DAY_SECONDS, day_start
 
 
@@ -205,8 +212,7 @@ def statistics_query_for_officer(*, user: User, query: StatisticsQuery) -> Stati
 # --- Totals and breakdowns ------------------------------------------------------------
 
 
-def _daily_rows(query: StatisticsQuery) -> QuerySet[DailyFigures]:
-    rows = DailyFigures.objects.filter(day__gte=query.date_from, day__lte=query.date_to)
+def _scoped(rows: QuerySet[Any], query: StatisticsQuery) -> QuerySet[Any]:
     if query.agency_id is not None:
         rows = rows.filter(agency_id=query.agency_id)
     if query.agency_ids is not None:
@@ -216,6 +222,72 @@ def _daily_rows(query: StatisticsQuery) -> QuerySet[DailyFigures]:
     if query.procedure_id is not None:
         rows = rows.filter(procedure_id=query.procedure_id)
     return rows
+
+
+def _month_after(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _sources(query: StatisticsQuery) -> list[tuple[QuerySet[Any], str]]:
+    """Return the row sets that add up to the period, each with its period field.
+
+    Whole months already rolled up (`RolledMonth`) are read from `MonthlyFigures`, the
+    rest from `DailyFigures`. A month is whole when the period covers it, or covers it
+    up to today (no row can be dated after today).
+    """
+    today = timezone.localdate()
+    rolled = set(
+        RolledMonth.objects.filter(
+            month__gte=query.date_from.replace(day=1), month__lte=query.date_to
+        ).values_list("month", flat=True)
+    )
+    months: list[date] = []
+    segments: list[tuple[date, date]] = []
+    month = query.date_from.replace(day=1)
+    while month <= query.date_to:
+        last = _month_after(month) - timedelta(days=1)
+        whole = month >= query.date_from and (last <= query.date_to or query.date_to >= today)
+        if whole and month in rolled:
+            months.append(month)
+        else:
+            start, end = max(month, query.date_from), min(last, query.date_to)
+            if segments and segments[-1][1] + timedelta(days=1) == start:
+                segments[-1] = (segments[-1][0], end)
+            else:
+                segments.append((start, end))
+        month = _month_after(month)
+    sources: list[tuple[QuerySet[Any], str]] = []
+    if months:
+        sources.append((_scoped(MonthlyFigures.objects.filter(month__in=months), query), "month"))
+    if segments:
+        condition = Q()
+        for start, end in segments:
+            condition |= Q(day__gte=start, day__lte=end)
+        sources.append((_scoped(DailyFigures.objects.filter(condition), query), "day"))
+    return sources
+
+
+def _add(into: dict[str, int], row: Mapping[str, Any]) -> None:
+    for name, value in row.items():
+        into[name] = into.get(name, 0) + int(value or 0)
+
+
+def _sum_rows(query: StatisticsQuery, key: str | None = None) -> dict[Any, dict[str, int]]:
+    """Sum the period's rows, in total (key None) or grouped by `key`: agency_id,
+    procedure_id, or "month" (the first day of each month)."""
+    totals: dict[Any, dict[str, int]] = {}
+    for rows, period in _sources(query):
+        if key is None:
+            _add(totals.setdefault(None, {}), rows.aggregate(**_sums()))
+            continue
+        field = period if key == "month" else key
+        for row in rows.values(field).annotate(**_sums()).order_by():
+            values: dict[str, Any] = dict(row)
+            group = values.pop(field)
+            if key == "month":
+                group = group.replace(day=1)
+            _add(totals.setdefault(group, {}), values)
+    return totals
 
 
 def _open_dossiers(query: StatisticsQuery) -> QuerySet[Dossier]:
@@ -278,14 +350,14 @@ def _live_counts() -> dict[str, Count]:
 
 
 def statistics_figures(*, query: StatisticsQuery) -> Figures:
-    """Return the totals of the period (two queries)."""
-    row = _daily_rows(query).aggregate(**_sums())
+    """Return the totals of the period (three or four queries)."""
+    row = _sum_rows(query).get(None, {})
     live = _open_dossiers(query).aggregate(**_live_counts())
     return _figures(row, live)
 
 
 def _grouped(query: StatisticsQuery, key: str) -> tuple[dict[int, Figures], list[int]]:
-    rows = {r[key]: r for r in _daily_rows(query).values(key).annotate(**_sums()).order_by()}
+    rows = _sum_rows(query, key)
     live = {
         r[key]: r for r in _open_dossiers(query).values(key).annotate(**_live_counts()).order_by()
     }
@@ -320,13 +392,7 @@ def _months(date_from: date, date_to: date) -> Iterable[date]:
 
 def statistics_by_month(*, query: StatisticsQuery) -> list[PeriodFigures]:
     """Return each month of the period (every month, empty ones too); no live figures."""
-    totals: dict[date, dict[str, int]] = {}
-    for row in _daily_rows(query).values("day").annotate(**_sums()).order_by():
-        values: dict[str, Any] = dict(row)
-        month = values.pop("day").replace(day=1)
-        into = totals.setdefault(month, {})
-        for name, value in values.items():
-            into[name] = into.get(name, 0) + int(value or 0)
+    totals = _sum_rows(query, "month")
     return [
         PeriodFigures(month=m, figures=_figures(totals.get(m, {})))
         for m in _months(query.date_from, query.date_to)
@@ -354,28 +420,16 @@ def buckets_of(figures: Figures) -> list[Bucket]:
 
 
 def statistics_late_dossiers(*, query: StatisticsQuery, officer: User) -> QuerySet[Dossier]:
-    """Return the late dossiers the officer may read, most overdue first.
+    """Return the overdue dossiers the officer may read, most overdue first.
 
-    Late: open now with the due date passed (received up to the end of the period), or
-    handed back late during the period.
+    Overdue: received before the end of the period, still open with the clock running,
+    and past the due date now (read through the partial index on open dossiers). Those
+    handed back late are counted in `processed_late`, by agency and by procedure.
     """
     query = statistics_query_for_officer(user=officer, query=query)
-    overdue = Q(
-        status__in=CLOCK_RUNNING_STATUSES, due_at__lt=timezone.now(), submitted_at__lt=query.end
+    return (
+        _open_dossiers(query)
+        .filter(due_at__lt=timezone.now())
+        .select_related("agency", "procedure")
+        .order_by("due_at", "pk")
     )
-    handed_back_late = Q(
-        status=DossierStatus.DONE,
-        timeliness="late",
-        handed_back_at__gte=query.start,
-        handed_back_at__lt=query.end,
-    )
-    dossiers = Dossier.objects.filter(overdue | handed_back_late)
-    if query.agency_id is not None:
-        dossiers = dossiers.filter(agency_id=query.agency_id)
-    if query.agency_ids is not None:
-        dossiers = dossiers.filter(agency_id__in=sorted(query.agency_ids))
-    if query.tier:
-        dossiers = dossiers.filter(agency__tier=query.tier)
-    if query.procedure_id is not None:
-        dossiers = dossiers.filter(procedure_id=query.procedure_id)
-    return dossiers.select_related("agency", "procedure").order_by("due_at", "pk")

@@ -26,7 +26,14 @@ from django.utils import timezone
 
 from dichvucong.dossiers.models import DossierEvent, DossierStatus
 
-from .models import COUNTER_FIELDS, PROCESSING_BUCKET_DAYS, PROCESSING_BUCKET_FIELDS, DailyFigures
+from .models import (
+    COUNTER_FIELDS,
+    PROCESSING_BUCKET_DAYS,
+    PROCESSING_BUCKET_FIELDS,
+    DailyFigures,
+    MonthlyFigures,
+    RolledMonth,
+)
 
 # Statuses a dossier can reach when the agency accepts it (the workflow's first move out
 # of "receiving" that is not a request for documents, a refusal or a withdrawal).
@@ -112,20 +119,29 @@ def event_contribution(event: DossierEvent) -> dict[str, int]:
     return add
 
 
-def _upsert(key: RowKey, add: dict[str, int]) -> None:
-    table = connection.ops.quote_name(DailyFigures._meta.db_table)
+def _upsert_into(
+    table: str, period_column: str, key: RowKey, period: date, add: dict[str, int]
+) -> None:
+    table = connection.ops.quote_name(table)
     columns = ", ".join(COUNTER_FIELDS)
     placeholders = ", ".join(["%s"] * (4 + len(COUNTER_FIELDS)))
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in add)
-    values: list[Any] = [key.day, key.agency_id, key.procedure_id, key.channel]
+    values: list[Any] = [period, key.agency_id, key.procedure_id, key.channel]
     values.extend(add.get(name, 0) for name in COUNTER_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (day, agency_id, procedure_id, channel, {columns}) "  # noqa: S608
+            f"INSERT INTO {table} ({period_column}, agency_id, procedure_id, channel, {columns}) "  # noqa: S608
             f"VALUES ({placeholders}) "
-            f"ON CONFLICT (day, agency_id, procedure_id, channel) DO UPDATE SET {updates}",
+            f"ON CONFLICT ({period_column}, agency_id, procedure_id, channel) "
+            f"DO UPDATE SET {updates}",
             values,
         )
+
+
+def _upsert(key: RowKey, add: dict[str, int]) -> None:
+    """Add `add` to the day's row and to the month's row (created at zero if missing)."""
+    _upsert_into(DailyFigures._meta.db_table, "day", key, key.day, add)
+    _upsert_into(MonthlyFigures._meta.db_table, "month", key, key.day.replace(day=1), add)
 
 
 def daily_figures_event_apply(event: DossierEvent) -> None:
@@ -181,6 +197,11 @@ class _Dialect:
         if self.postgres:
             return f"CAST(EXTRACT(EPOCH FROM date_trunc('second', {column})) AS bigint)"
         return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+    def month(self, column: str) -> str:
+        if self.postgres:
+            return f"CAST(date_trunc('month', {column}) AS date)"
+        return f"date({column}, 'start of month')"
 
     def payment_amount(self, column: str) -> str:
         if self.postgres:
@@ -289,4 +310,38 @@ def daily_figures_rebuild(*, date_from: date | None = None, date_to: date | None
         with connection.cursor() as cursor:
             cursor.execute(sql, [*bounds, *bounds])
             written = cursor.rowcount
+        monthly_figures_roll(date_from=date_from, date_to=date_to)
     return int(written)
+
+
+def _month_after(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def monthly_figures_roll(*, date_from: date, date_to: date) -> int:
+    """Recompute the monthly rows of every month touching `date_from`..`date_to` from the
+    daily rows, and mark those months rolled; return the number of months."""
+    first = date_from.replace(day=1)
+    end = _month_after(date_to)
+    months = []
+    month = first
+    while month < end:
+        months.append(month)
+        month = _month_after(month)
+    dialect = _Dialect()
+    table = MonthlyFigures._meta.db_table
+    columns = ", ".join(COUNTER_FIELDS)
+    sums = ", ".join(f"SUM({name})" for name in COUNTER_FIELDS)
+    with transaction.atomic():
+        MonthlyFigures.objects.filter(month__gte=first, month__lt=end).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (month, agency_id, procedure_id, channel, {columns}) "  # noqa: S608
+                f"SELECT {dialect.month('day')}, agency_id, procedure_id, channel, {sums} "
+                f"FROM {DailyFigures._meta.db_table} WHERE day >= %s AND day < %s "
+                f"GROUP BY {dialect.month('day')}, agency_id, procedure_id, channel",
+                [first, end],
+            )
+        RolledMonth.objects.filter(month__in=months).delete()
+        RolledMonth.objects.bulk_create(RolledMonth(month=m) for m in months)
+    return len(months)

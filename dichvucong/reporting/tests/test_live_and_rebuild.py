@@ -16,7 +16,7 @@ from dichvucong.dossiers.tests.fixtures import EXAMPLE, ID_COPY_FIELD, pdf_uploa
 from dichvucong.feedback.services import rating_submit
 from dichvucong.payments import services as payment_services
 from dichvucong.payments.tests.conftest import fee_procedure, ipn_params  # noqa: F401
-from dichvucong.reporting.models import COUNTER_FIELDS, DailyFigures
+from dichvucong.reporting.models import COUNTER_FIELDS, DailyFigures, MonthlyFigures
 from dichvucong.reporting.selectors import StatisticsQuery, statistics_figures
 from dichvucong.reporting.services import daily_figures_rebuild
 
@@ -43,11 +43,13 @@ def act(dossier: Dossier, actor: Any, action: str, **fields: Any) -> None:
 
 
 def rows() -> list[tuple[Any, ...]]:
-    return sorted(
-        DailyFigures.objects.values_list(
-            "day", "agency_id", "procedure_id", "channel", *COUNTER_FIELDS
-        )
+    daily = DailyFigures.objects.values_list(
+        "day", "agency_id", "procedure_id", "channel", *COUNTER_FIELDS
     )
+    monthly = MonthlyFigures.objects.values_list(
+        "month", "agency_id", "procedure_id", "channel", *COUNTER_FIELDS
+    )
+    return sorted([("day", *r) for r in daily] + [("month", *r) for r in monthly])
 
 
 def to_done(dossier: Dossier, officers: dict[str, Any], *, late: bool = False) -> None:
@@ -118,7 +120,7 @@ def test_rebuilt_rows_equal_the_live_ones(
     assert (figures.in_progress, figures.in_progress_overdue) == (1, 0)
 
     live = rows()
-    assert len(live) == 1
+    assert len(live) == 2  # today's row and this month's
     written = daily_figures_rebuild()
     assert written == 1
     assert rows() == live

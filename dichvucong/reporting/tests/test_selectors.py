@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from dichvucong.dossiers.tests.fixtures import make_officer
+from dichvucong.reporting.models import MonthlyFigures, RolledMonth
 from dichvucong.reporting.selectors import (
     StatisticsQuery,
     processing_time_distribution,
@@ -102,7 +103,25 @@ def test_officers_read_their_agencies_only(history: History, province: dict[str,
         statistics_query_for_officer(user=citizen_like, query=H1)
     supervisor = make_officer("giamsat", province["000.00.00.H10"], "supervisor")
     assert statistics_query_for_officer(user=supervisor, query=H1).agency_ids is None
-    # The late list: dossier 4 (open, overdue) and 2 (handed back late), scoped too.
+    # The late list: dossier 4 (open, overdue), not the district's for the clerk.
     late = statistics_late_dossiers(query=H1, officer=supervisor)
-    assert [d.code for d in late] == ["T-2", "T-4"]
-    assert [d.code for d in statistics_late_dossiers(query=H1, officer=clerk)] == ["T-2"]
+    assert [d.code for d in late] == ["T-4"]
+    assert [d.code for d in statistics_late_dossiers(query=H1, officer=clerk)] == []
+
+
+def test_whole_months_come_from_the_monthly_rows(history: History) -> None:
+    # The rebuild rolled every month up: whole months are read from MonthlyFigures,
+    # the rest of the period from the daily rows; both give the same figures.
+    assert RolledMonth.objects.filter(month=date(2020, 4, 1)).exists()
+    mixed = StatisticsQuery(date_from=date(2020, 3, 15), date_to=date(2020, 4, 30))
+    rolled = statistics_figures(query=mixed)
+    assert (rolled.received, rolled.processed, rolled.processed_late) == (4, 1, 0)
+    whole = statistics_figures(query=H1)
+    months = statistics_by_month(query=H1)
+    RolledMonth.objects.all().delete()
+    assert statistics_figures(query=mixed) == rolled
+    assert statistics_figures(query=H1) == whole
+    assert statistics_by_month(query=H1) == months
+    # A month the rows of which were written without the rebuild is read day by day.
+    MonthlyFigures.objects.all().delete()
+    assert statistics_figures(query=H1) == whole
