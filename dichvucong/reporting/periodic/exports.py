@@ -284,14 +284,15 @@ def agency_report_pdf(data: AgencyReportDocument) -> bytes:
     return _render_pdf(html)
 
 
-def consolidated_pdf(report: ConsolidatedReport) -> bytes:
-    """Return the consolidated report as a PDF (A4 landscape)."""
+def consolidated_pdf(report: ConsolidatedReport, *, issuer: Agency | None = None) -> bytes:
+    """Return the consolidated report as a PDF, issued by the supervisor's agency."""
     columns = [row for row in FIGURE_ROWS if not row.indent]
     with translation.override("vi"):
         html = render_to_string(
             "periodic_reports/pdf/consolidated.html",
             {
                 "report": report,
+                "issuer": issuer,
                 "font_family": FONT_FAMILY,
                 "province": settings.PROVINCE_NAME,
                 "lines": [

@@ -65,6 +65,17 @@ def report_access(*, user: User) -> ReportAccess:
     )
 
 
+def supervisor_agency(*, user: User) -> Agency | None:
+    """Return the agency the user supervises for (the issuer of a consolidated report)."""
+    membership = (
+        Membership.objects.filter(user_id=user.pk, role=Role.SUPERVISOR)
+        .select_related("agency")
+        .order_by("agency__code")
+        .first()
+    )
+    return membership.agency if membership is not None else None
+
+
 def reporting_agencies(*, on: date | None = None) -> QuerySet[Agency]:
     """Return the agencies that file periodic reports, by code.
 

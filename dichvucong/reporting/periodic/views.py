@@ -327,4 +327,6 @@ def consolidated_export(
     name = f"bao-cao-tong-hop-{report.period.kind}-{report.period.year}"
     if fmt == "xlsx":
         return _download(exports.consolidated_xlsx(report), f"{name}.xlsx", XLSX)
-    return _download(exports.consolidated_pdf(report), f"{name}.pdf", "application/pdf")
+    issuer = selectors.supervisor_agency(user=_user(request))
+    pdf = exports.consolidated_pdf(report, issuer=issuer)
+    return _download(pdf, f"{name}.pdf", "application/pdf")
