@@ -24,3 +24,6 @@ SIGNING_DIR = VAR_DIR / "test-no-pki"  # noqa: F405
 
 # No push to the national portal unless a test switches it on (interop/national/tests).
 NATIONAL_SYNC_ENABLED = False
+
+# load_demo generates no past dossiers in tests unless asked (--size; docs/demo-history.md).
+DEMO_HISTORY_SIZE = 0

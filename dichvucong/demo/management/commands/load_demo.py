@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from dichvucong.demo.exchange import demo_exchange_load
+from dichvucong.demo.history import history_arguments_add, history_command_run
 from dichvucong.demo.interop import demo_interop_load
 from dichvucong.demo.payments import demo_payments_load
 from dichvucong.demo.periodic_reports import demo_periodic_reports_load
@@ -19,6 +20,9 @@ from dichvucong.documents.pki import pki_ensure_demo
 
 class Command(BaseCommand):
     help = "Load the Bình Phước demo province: units, agencies, procedures, form files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        history_arguments_add(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo_load()
@@ -39,5 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Roadmap (Decision 409/2015): {demo_roadmap_load()} demo changes.")
         self.stdout.write(f"Inter-agency procedures: {demo_interop_load()} demo changes.")
         self.stdout.write(f"Exchange partners: {demo_exchange_load()} demo changes.")
+        # Six years of processing history for the statistics (docs/demo-history.md).
+        history_command_run(self, options)
         # Periodic reports filed by the agencies (docs/periodic-reports.md), after the history.
         self.stdout.write(f"Periodic reports: {demo_periodic_reports_load()} demo changes.")
