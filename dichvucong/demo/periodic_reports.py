@@ -1,4 +1,4 @@
-"""Periodic reports in the demo: the periods of 2016-2020 and this year, and filed reports.
+"""Periodic reports in the demo: the periods of 2015-2020 and this year, and filed reports.
 
 Most agencies file on time, some late, a few not at all, so the supervisor's overview
 and the consolidated reports show a meaningful picture. Which agency does what is
@@ -24,7 +24,7 @@ from dichvucong.reporting.periodic.services import (
     report_periods_ensure,
 )
 
-DEMO_YEARS = (2016, 2017, 2018, 2019, 2020)
+DEMO_YEARS = (2015, 2016, 2017, 2018, 2019, 2020)
 
 SITUATIONS = (
     "Cơ quan đã cung cấp các dịch vụ công trực tuyến mức độ 3 theo lộ trình; hồ sơ nộp "
