@@ -88,3 +88,41 @@ class AnnexImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Cần tệp Excel (.xlsx)."))
         return upload
+
+
+TARGET_COLUMNS: tuple[tuple[str, int], ...] = (
+    (PlanTier.DEPARTMENT, 3),
+    (PlanTier.DEPARTMENT, 4),
+    (PlanTier.DISTRICT, 3),
+    (PlanTier.DISTRICT, 4),
+)
+
+
+def target_field_name(year: int, tier: str, level: int) -> str:
+    return f"{year}-{tier}-{level}"
+
+
+class PlanTargetsForm(forms.Form):
+    """One number per year, tier and level; an empty box means no target."""
+
+    def __init__(self, *args: Any, plan: Plan, initial_targets: dict[str, int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for year in plan.years:
+            for tier, level in TARGET_COLUMNS:
+                name = target_field_name(year, tier, level)
+                self.fields[name] = forms.IntegerField(
+                    label=_("Năm %(year)s, %(tier)s, mức độ %(level)s")
+                    % {"year": year, "tier": PlanTier(tier).label, "level": level},
+                    required=False,
+                    min_value=0,
+                    initial=initial_targets.get(name),
+                    widget=forms.NumberInput(attrs={"class": "roadmap-target-input"}),
+                )
+
+    def rows(self) -> list[tuple[int, list[forms.BoundField]]]:
+        """Return, per year, the bound fields in the order of TARGET_COLUMNS."""
+        return [
+            (year, [self[target_field_name(year, tier, level)] for tier, level in TARGET_COLUMNS])
+            for year in self.plan.years
+        ]

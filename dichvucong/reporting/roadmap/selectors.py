@@ -69,6 +69,11 @@ def plan_get(*, slug: str) -> Plan:
     return Plan.objects.get(slug=slug)
 
 
+def plan_target_list(*, plan: Plan) -> QuerySet[PlanTarget]:
+    """Return the plan's targets by year, tier and level."""
+    return PlanTarget.objects.filter(plan=plan).order_by("year", "tier", "level")
+
+
 def plan_tier(*, procedure_tier: str, plan: Plan) -> str | None:
     """Return the plan tier a procedure of `procedure_tier` counts under, or None."""
     if procedure_tier == Tier.PROVINCE:
@@ -328,7 +333,7 @@ def quality_view(
 
     Little used: computed level 3 or more, fewer than `few_threshold` online dossiers.
     To upgrade: computed level exactly 3, at least `upgrade_threshold` online dossiers.
-    Both thresholds default to the plan's. Four queries (three for the statistics).
+    Both thresholds default to the plan's. One query of ours and the statistics' few.
     """
     few = plan.few_online_threshold if few_threshold is None else few_threshold
     upgrade = plan.upgrade_threshold if upgrade_threshold is None else upgrade_threshold

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,11 +78,57 @@ def plan_upsert(
             plan.save(update_fields=[*dirty, "updated_at"])
             changed += 1
     if targets is not None:
-        changed += _plan_targets_set(plan=plan, targets=targets)
+        changed += plan_targets_set(plan=plan, targets=targets)
     return plan, changed
 
 
-def _plan_targets_set(*, plan: Plan, targets: Sequence[TargetSpec]) -> int:
+def _targets_check(*, plan: Plan, targets: Sequence[TargetSpec]) -> None:
+    """Raise ValidationError unless every target is in the plan's years and none decreases.
+
+    Targets are cumulative (the number of services at the level by the end of the year),
+    so a year's target is never below an earlier year's for the same tier and level.
+    """
+    errors: dict[str, list[str]] = {}
+    by_series: dict[tuple[str, int], list[TargetSpec]] = {}
+    for spec in targets:
+        key = f"{spec.year}-{spec.tier}-{spec.level}"
+        if spec.year not in plan.years:
+            errors.setdefault(key, []).append(
+                _("Năm %(year)s nằm ngoài thời kỳ của lộ trình.") % {"year": spec.year}
+            )
+        if spec.tier not in PlanTier.values or spec.level not in (3, 4):
+            errors.setdefault(key, []).append(_("Cấp hoặc mức độ không hợp lệ."))
+        if spec.target < 0:
+            errors.setdefault(key, []).append(_("Chỉ tiêu không được âm."))
+        by_series.setdefault((spec.tier, spec.level), []).append(spec)
+    for series in by_series.values():
+        ordered = sorted(series, key=lambda t: t.year)
+        for before, after in itertools.pairwise(ordered):
+            if after.target < before.target:
+                errors.setdefault(f"{after.year}-{after.tier}-{after.level}", []).append(
+                    _(
+                        "Chỉ tiêu là số lũy kế: năm %(year)s (%(value)s) không được thấp hơn "
+                        "năm %(before_year)s (%(before)s)."
+                    )
+                    % {
+                        "year": after.year,
+                        "value": after.target,
+                        "before_year": before.year,
+                        "before": before.target,
+                    }
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_targets_set(*, plan: Plan, targets: Sequence[TargetSpec]) -> int:
+    """Make the plan's targets exactly `targets`; return how many rows changed.
+
+    Refuses (ValidationError keyed "year-tier-level", nothing written) a year outside the
+    plan, a bad tier or level, a negative target, or a target below an earlier year's.
+    """
+    _targets_check(plan=plan, targets=targets)
     existing = {(t.year, t.tier, t.level): t for t in PlanTarget.objects.filter(plan=plan)}
     wanted = {(t.year, t.tier, t.level): t.target for t in targets}
     changed = 0

@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/tien-do.xlsx", views.plan_export, name="plan-export"),
     path("<slug:slug>/phu-luc.xlsx", views.annex_export, name="annex-export"),
     path("<slug:slug>/nhap-phu-luc/", views.annex_import, name="annex-import"),
+    path("<slug:slug>/chi-tieu/", views.targets_edit, name="targets-edit"),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,9 +26,9 @@ from dichvucong.backoffice.access import is_verified
 from . import selectors
 from .annex_excel import PROGRESS_HEADERS, annex_workbook, progress_workbook
 from .charts import bar_chart
-from .forms import AnnexFilterForm, AnnexImportForm, QualityForm
+from .forms import AnnexFilterForm, AnnexImportForm, PlanTargetsForm, QualityForm, target_field_name
 from .models import Plan
-from .services import AnnexImportError, annex_import_xlsx
+from .services import AnnexImportError, TargetSpec, annex_import_xlsx, plan_targets_set
 
 View = Callable[..., HttpResponse]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -201,3 +202,36 @@ def annex_import(request: HttpRequest, slug: str) -> HttpResponse:
         {"plan": plan, "form": form, "import_errors": import_errors},
         status=status,
     )
+
+
+@reader_required
+@require_http_methods(["GET", "POST"])
+def targets_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Edit the plan's yearly targets (supervisors and staff): all or nothing."""
+    plan = _plan(slug)
+    if not selectors.roadmap_can_edit(user=request.user):
+        return _forbidden(
+            request, _("Chỉ cán bộ giám sát (Sở Thông tin và Truyền thông) được sửa chỉ tiêu.")
+        )
+    current = {
+        target_field_name(t.year, t.tier, t.level): t.target
+        for t in selectors.plan_target_list(plan=plan)
+    }
+    form = PlanTargetsForm(request.POST or None, plan=plan, initial_targets=current)
+    if request.method == "POST" and form.is_valid():
+        specs = []
+        for name, value in form.cleaned_data.items():
+            if value is None:
+                continue
+            year, tier, level = name.split("-")
+            specs.append(TargetSpec(year=int(year), tier=tier, level=int(level), target=value))
+        try:
+            changed = plan_targets_set(plan=plan, targets=specs)
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages_)
+        else:
+            messages.success(request, _("Đã lưu chỉ tiêu: %(n)s dòng thay đổi.") % {"n": changed})
+            return redirect(reverse("roadmap:plan", kwargs={"slug": plan.slug}))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "roadmap/targets_edit.html", {"plan": plan, "form": form}, status=status)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from ..models import PlanTier
 
 
-class ProgressRowSerializer(serializers.Serializer[object]):
+class RoadmapProgressRowSerializer(serializers.Serializer[object]):
     """One target of the plan next to the services really at that level."""
 
     year = serializers.IntegerField()

@@ -20,7 +20,7 @@ from dichvucong.core.api.views import PublicAPIMixin
 
 from .. import selectors
 from ..models import Plan
-from .serializers import ProgressRowSerializer
+from .serializers import RoadmapProgressRowSerializer
 
 
 def _year_param(request: Request, plan: Plan) -> int | None:
@@ -47,7 +47,7 @@ class PlanProgressView(PublicAPIMixin, APIView):
         parameters=[
             OpenApiParameter("year", int, description="only this year of the plan"),
         ],
-        responses={200: ProgressRowSerializer(many=True)},
+        responses={200: RoadmapProgressRowSerializer(many=True)},
     )
     def get(self, request: Request, plan: str) -> Response:
         try:
@@ -55,5 +55,5 @@ class PlanProgressView(PublicAPIMixin, APIView):
         except Plan.DoesNotExist:
             raise Http404 from None
         rows = selectors.plan_progress(plan=found, year=_year_param(request, found))
-        data: Any = ProgressRowSerializer(rows, many=True).data
+        data: Any = RoadmapProgressRowSerializer(rows, many=True).data
         return Response(data)
