@@ -44,6 +44,7 @@ def test_a_supervisor_reads_every_dossier_but_retries_nothing(
     html = page.content.decode()
     assert waiting[0].code in html and waiting[1].code in html
     assert "Gửi lại ngay" not in html
+    assert 'href="/national-sync/" aria-current="page">Đồng bộ quốc gia</a>' in html
     assert "Hệ thống đang bảo trì" in html
     answer = client.post(RETRY, {"code": waiting[0].code})
     assert answer.status_code == 403
@@ -115,6 +116,7 @@ def test_the_dossier_page_shows_the_flag(
     second_factor_force_login(client, officers["reception"])
     html = client.get(f"/mot-cua/ho-so/{waiting[0].code}/").content.decode()
     assert 'data-synchronised="false"' in html
+    assert 'href="/national-sync/"' not in html  # no link for a reception officer
     assert "Chưa đồng bộ" in html
     SyncEntry.objects.filter(dossier=waiting[0]).update(next_attempt_at="2000-01-01T00:00:00Z")
     from dichvucong.interop.national.services import dossier_sync_deliver
