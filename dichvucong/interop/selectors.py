@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from dichvucong.accounts.models import Membership, Role, User
-from dichvucong.dossiers.models import Dossier
+from dichvucong.dossiers.models import Dossier, DossierStatus
 from dichvucong.organizations.models import AdministrativeUnit, Agency, AgencyKind
 
 from .models import OPEN_LEG_STATES, Leg, LegKind, ProcedureParticipant
@@ -84,6 +84,19 @@ def _acting_agencies(user: User) -> QuerySet[Membership]:
     )
 
 
+# The national statuses in which a leg's agency may act: a dossier being processed,
+# waiting for the applicant or the fees (an opinion may be answered then), or elsewhere.
+# Reception, assignment and release never need the query below.
+LEG_STATUSES = frozenset(
+    {
+        DossierStatus.PROCESSING,
+        DossierStatus.WAITING,
+        DossierStatus.PAYING,
+        DossierStatus.INTEROPERATING,
+    }
+)
+
+
 def leg_roles(*, dossier: Dossier, user: User) -> set[str]:
     """Return the pseudo-roles `user` holds on `dossier` through its open legs (one query).
 
@@ -92,7 +105,7 @@ def leg_roles(*, dossier: Dossier, user: User) -> set[str]:
     """
     from dichvucong.workflows.models import LEG_AGENCY, OPINION_AGENCY
 
-    if not user.is_authenticated:
+    if not user.is_authenticated or dossier.status not in LEG_STATUSES:
         return set()
     rows = list(
         Leg.objects.filter(dossier_id=dossier.pk, state__in=OPEN_LEG_STATES)

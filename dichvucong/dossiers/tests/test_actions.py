@@ -277,7 +277,14 @@ def test_only_the_assignee_examines(dossier: Dossier, officers: dict[str, Any]) 
         act(dossier, officers["specialist2"], "propose", comment="Không phải hồ sơ của tôi.")
     assert snapshot(dossier) == before
     codes = [a.code for a in available_actions(dossier=dossier, user=officers["specialist"])]
-    assert codes == ["request_documents", "request_payment", "propose", "apologize"]
+    assert codes == [
+        "request_documents",
+        "request_payment",
+        "propose",
+        "apologize",
+        "send_to_agency",
+        "request_opinion",
+    ]
 
 
 def test_apology_moves_the_date_once(dossier: Dossier, officers: dict[str, Any]) -> None:
