@@ -373,3 +373,44 @@ def test_a_dossier_received_from_another_installation_is_left_to_it(
     assert DossierSync.objects.get(dossier=backfilled).reported_elsewhere is True
     assert SyncEntry.objects.count() == 0
     assert standin.calls == []
+
+
+def test_interoperating_is_processing_with_a_progress_entry_saying_so(
+    standin: DjangoClientAdapter,
+    citizen: Any,
+    online_procedure: Procedure,
+    officers: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from dichvucong.dossiers.events import event_record
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit(citizen, online_procedure)
+        act(dossier, officers["reception"], "accept")
+        act(dossier, officers["head"], "assign", assignee=officers["specialist"])
+    dossier.refresh_from_db()
+    dossier.status = "interoperating"
+    dossier.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        # As the inter-agency legs write it when the dossier goes to another agency.
+        event_record(
+            dossier=dossier,
+            action="leg_sent",
+            action_name="Chuyển hồ sơ liên thông đến Sở Xây dựng",
+            from_status="processing",
+            to_status="interoperating",
+            from_state="examining",
+            to_state="examining",
+            actor=officers["specialist"],
+        )
+    last = SyncEntry.objects.filter(dossier=dossier).order_by("pk").last()
+    assert last is not None
+    assert (last.kind, last.state) == ("progress", "sent")  # 4 → 4: no status entry
+    national = StandinDossier.objects.get()
+    entry = national.entries.order_by("pk").last()
+    assert entry is not None
+    assert (entry.kind, entry.status) == ("progress", 4)
+    assert entry.data["NoiDungXuLy"] == (
+        "Chuyển hồ sơ liên thông đến Sở Xây dựng (đang liên thông)"
+    )
+    assert national.status == 4
