@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.organizations.models import Agency, Tier
@@ -21,10 +23,13 @@ class PublicQuery:
 
 
 def default_year() -> int:
-    """Return the latest year with figures (this year when there are none)."""
-    from django.utils import timezone
+    """Return the latest whole year with figures (this year when there are none).
 
-    return latest_year_with_data() or timezone.localdate().year
+    A whole year: the public page opens on a year that is over, so that its figures no
+    longer move and compare with the periodic reports.
+    """
+    this_year = timezone.localdate().year
+    return latest_year_with_data(before=date(this_year, 1, 1)) or this_year
 
 
 def public_query_parse(

@@ -343,10 +343,25 @@ def quality_report(
     )
 
 
-def latest_year_with_data() -> int | None:
-    """Return the last year any dossier figure was recorded in, or None."""
-    day = DailyFigures.objects.aggregate(last=Max("day"))["last"]
-    return None if day is None else int(day.year)
+def latest_year_with_data(*, before: date | None = None) -> int | None:
+    """Return the last year (before the day `before`) in which dossiers were received.
+
+    A year with only the tail of the previous one (dossiers handed back in January) does
+    not count. Reads the daily rows through their index on the day: the last day, then
+    one year back at a time.
+    """
+    rows = DailyFigures.objects.all()
+    if before is not None:
+        rows = rows.filter(day__lt=before)
+    last = rows.aggregate(last=Max("day"))["last"]
+    if last is None:
+        return None
+    for year in range(last.year, last.year - 3, -1):
+        if rows.filter(
+            day__gte=date(year, 1, 1), day__lte=date(year, 12, 31), received__gt=0
+        ).exists():
+            return year
+    return int(last.year)
 
 
 def agency_get_public(*, code: str) -> Agency:

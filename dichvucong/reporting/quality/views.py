@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dichvucong.core.cache import cache_key
@@ -67,8 +70,6 @@ def _report(
 
 
 def _period_choices(query: PublicQuery) -> dict[str, Any]:
-    from django.utils import timezone
-
     return {
         "years": list(range(timezone.localdate().year, 2014, -1)),
         "parts": [(code, part_labels()[code]) for code in PARTS],
@@ -111,10 +112,24 @@ def index(request: HttpRequest) -> HttpResponse:
         "report": report,
         "agencies": agencies,
         "headers": _sort_headers(params.urlencode(), sort, descending),
+        "sort": sort,
+        "sort_choices": _sort_choices(has_index=index_set is not None),
         "period_query": _period_query(query),
         **_period_choices(query),
     }
     return render(request, "service_quality/index.html", context)
+
+
+def _sort_choices(*, has_index: bool) -> list[tuple[str, str]]:
+    """Return the sort keys of the form (phones have no column headers to click)."""
+    choices = [
+        ("score", _("Điểm chỉ số cao nhất")),
+        ("on_time", _("Tỷ lệ đúng hạn cao nhất")),
+        ("satisfaction", _("Tỷ lệ hài lòng cao nhất")),
+        ("received", _("Nhiều hồ sơ nhất")),
+        ("name", _("Tên cơ quan")),
+    ]
+    return choices if has_index else choices[1:]
 
 
 def _sort_headers(base: str, sort: str, descending: bool) -> dict[str, dict[str, str]]:
@@ -133,8 +148,6 @@ def _sort_headers(base: str, sort: str, descending: bool) -> dict[str, dict[str,
 
 
 def _period_query(query: PublicQuery) -> str:
-    from urllib.parse import urlencode
-
     return urlencode({"year": query.period.year, "period": query.period.part})
 
 
@@ -236,8 +249,6 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 def open_data_error(error: ParameterError) -> JsonResponse:
     """Return the project's API error shape for a bad parameter (HTTP 400)."""
-    from django.utils.translation import gettext as _
-
     return JsonResponse(
         {
             "detail": _("Tham số không hợp lệ: %(names)s.") % {"names": error.parameter},

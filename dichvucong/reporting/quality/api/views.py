@@ -24,7 +24,7 @@ PARAMETERS = [
         enum=list(DATASETS),
         description="agencies-monthly, procedures or quality-index",
     ),
-    OpenApiParameter("year", int, description="default: the latest year with figures"),
+    OpenApiParameter("year", int, description="default: the latest past year with figures"),
     OpenApiParameter("period", enum=list(PARTS), description="part of the year (default year)"),
     OpenApiParameter("from", OpenApiTypes.DATE, description="instead of year: first day"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="instead of year: last day"),

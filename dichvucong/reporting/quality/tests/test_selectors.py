@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -164,6 +165,8 @@ def test_agency_filter_and_tier(quality_year: dict[str, Any]) -> None:
 
 def test_periods_and_latest_year(quality_year: dict[str, Any]) -> None:
     assert latest_year_with_data() == 2020
+    assert latest_year_with_data(before=date(2020, 1, 1)) == 2019
+    assert latest_year_with_data(before=date(2019, 1, 1)) is None
     first_half = quality_report(period=Period.of_year(2020, "h1"), index_set=None)
     assert [a.facts.received for a in first_half.agencies] == [10, 5]
     assert first_half.agencies[0].index is None
