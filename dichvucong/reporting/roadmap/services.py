@@ -407,6 +407,23 @@ def annex_import_xlsx(*, plan: Plan, content: bytes, replace: bool = False) -> A
     return annex_import(plan=plan, rows=rows, replace=replace)
 
 
+@transaction.atomic
+def annex_entries_link() -> int:
+    """Link annex rows whose code has entered the catalogue since they were imported.
+
+    Return how many rows were linked. Run with the daily level record.
+    """
+    unlinked = AnnexEntry.objects.filter(procedure__isnull=True)
+    codes = set(unlinked.values_list("procedure_code", flat=True))
+    if not codes:
+        return 0
+    found = dict(Procedure.objects.filter(code__in=codes).values_list("code", "pk"))
+    linked = 0
+    for code, pk in found.items():
+        linked += unlinked.filter(procedure_code=code).update(procedure_id=pk)
+    return linked
+
+
 # Level history -------------------------------------------------------------------------
 
 

@@ -9,5 +9,9 @@ from . import services
 
 @shared_task(ignore_result=True)
 def roadmap_levels_record() -> int:
-    """Record the procedures whose computed level changed since the last run (periodic)."""
+    """Record the procedures whose computed level changed since the last run (periodic).
+
+    Also link the annex rows whose procedure code has entered the catalogue since.
+    """
+    services.annex_entries_link()
     return services.procedure_levels_record()

@@ -205,3 +205,22 @@ def test_the_command_imports_and_reports_errors(
     with pytest.raises(CommandError, match="No plan"):
         call_command("roadmap_import_annex", "khong-co", str(good))
     assert AnnexEntry.objects.get(procedure_code="1.000101.000.00.00.H10").target_year == 2015
+
+
+def test_a_row_is_linked_once_its_code_enters_the_catalogue(
+    plan: Plan, catalogue: dict[str, Procedure], capsys: Any
+) -> None:
+    from dichvucong.reporting.roadmap.tasks import roadmap_levels_record
+
+    from .helpers import make_procedure
+
+    annex_import_xlsx(plan=plan, content=xlsx(GOOD))
+    entry = AnnexEntry.objects.get(procedure_code="2.009995.000.00.00.H10")
+    assert entry.procedure is None
+    procedure = make_procedure("2.009995.000.00.00.H10", "district", level=3)
+    roadmap_levels_record()
+    entry.refresh_from_db()
+    assert entry.procedure == procedure
+    assert entry.procedure_name == "Cấp giấy phép đào đường"  # as the annex wrote it
+    call_command("roadmap_record_levels")
+    assert "Annex rows linked to the catalogue: 0." in capsys.readouterr().out
