@@ -68,16 +68,16 @@ class AlertFilter(admin.SimpleListFilter):
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ReadOnlyAdmin):
     list_display = [
-        "message_id",
+        "created_at",
         "type",
-        "partner",
-        "recipient_agency_code",
         "dossier",
         "state",
+        "alert",
         "attempts",
         "next_attempt_at",
-        "alert",
-        "created_at",
+        "partner_code",
+        "recipient_agency_code",
+        "message_id",
     ]
     list_filter = ["state", "type", "partner", AlertFilter]
     list_select_related = ["partner", "dossier"]
@@ -85,6 +85,10 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["resend"]
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+
+    @admin.display(description=_("đối tác"), ordering="partner__code")
+    def partner_code(self, obj: OutboundMessage) -> str:
+        return obj.partner.code
 
     @admin.display(description=_("cảnh báo"), boolean=True)
     def alert(self, obj: OutboundMessage) -> bool:
@@ -111,19 +115,23 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
 class InboundMessageAdmin(ReadOnlyAdmin):
     list_display = [
         "received_at",
-        "message_id",
         "type",
-        "partner",
-        "sender_agency_code",
         "state",
         "error_code",
         "dossier",
+        "partner_code",
+        "sender_agency_code",
+        "message_id",
     ]
     list_filter = ["state", "error_code", "type", "partner"]
     list_select_related = ["partner", "dossier"]
     search_fields = ["message_id", "dossier__code", "sender_agency_code"]
     date_hierarchy = "received_at"
     readonly_fields = [f.name for f in InboundMessage._meta.fields]
+
+    @admin.display(description=_("đối tác"), ordering="partner__code")
+    def partner_code(self, obj: InboundMessage) -> str:
+        return obj.partner.code if obj.partner else ""
 
 
 @admin.register(ExchangeDossier)
