@@ -51,13 +51,15 @@ def test_the_agency_writes_and_files_its_report(
     period: ReportPeriod,
     figures_2020: dict[str, Any],
     justice_admin: Any,
+    django_assert_max_num_queries: Any,
 ) -> None:
     second_factor_force_login(client, justice_admin)
     index = client.get(reverse("periodic_reports:index"))
     assert index.status_code == 200
     assert "Báo cáo 6 tháng đầu năm 2020" in index.content.decode()
 
-    page = client.get(_url(period, JUSTICE))
+    with django_assert_max_num_queries(16):
+        page = client.get(_url(period, JUSTICE))
     assert page.status_code == 200
     html = page.content.decode()
     shown = _page_figures(html)
