@@ -57,4 +57,17 @@ def leg_panel(*, dossier: Dossier, user: User) -> LegPanel:
     actions = [a for a in available_actions(dossier=dossier, user=user) if a.effect in LEG_EFFECTS]
     actions.sort(key=lambda a: LEG_EFFECTS.index(Effect(a.effect)))
     forms = [(a, leg_form_for(dossier=dossier, action=a)) for a in actions]
+    # A procedure without declared participants has nowhere to send the dossier to.
+    forms = [
+        (a, f)
+        for a, f in forms
+        if a.effect != Effect.SEND_TO_AGENCY or f.fields["agency"].queryset.exists()  # type: ignore[attr-defined]
+    ]
     return LegPanel(legs=legs, forms=forms, now=timezone.now())
+
+
+def is_leg_reader(*, dossier: Dossier, user: User) -> bool:
+    """Whether the dossier was sent on a leg to one of the user's agencies."""
+    return Leg.objects.filter(
+        dossier_id=dossier.pk, to_agency_id__in=selectors.user_agency_ids(user=user)
+    ).exists()

@@ -11,7 +11,7 @@ from dichvucong.accounts.models import User
 from dichvucong.dossiers.models import Dossier
 
 from ..forms import LEG_EFFECTS
-from ..panel import leg_panel
+from ..panel import is_leg_reader, leg_panel
 
 register = template.Library()
 
@@ -30,3 +30,11 @@ def interop_leg_panel(context: Any, dossier: Dossier) -> dict[str, Any]:
 def is_leg_action(action: Any) -> bool:
     """Whether a workflow action is one the leg panel offers."""
     return getattr(action, "effect", "") in LEG_EFFECTS
+
+
+@register.simple_tag(takes_context=True)
+def interop_leg_reader(context: Any, dossier: Dossier) -> bool:
+    """Whether the page's user reads the dossier because it was sent to their agency."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return isinstance(user, User) and is_leg_reader(dossier=dossier, user=user)

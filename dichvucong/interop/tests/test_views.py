@@ -64,6 +64,8 @@ def test_the_chain_through_the_pages(
     # The district still reads the dossier's history, and acts on nothing now.
     after = district.get(reverse("backoffice:dossier", args=[examining.code]))
     assert after.status_code == 200
+    assert "Hồ sơ được chuyển liên thông đến cơ quan của bạn" in after.content.decode()
+    assert 'id="lien-thong-return_to_sender"' not in after.content.decode()
     again = post_leg(
         district, examining, "return_to_sender", {"comment": "Lần nữa", "outcome": "approved"}
     )
@@ -175,3 +177,17 @@ def test_control_sheet_records_every_leg(
     assert sheet.rows[-4].note.startswith("Chuyển liên thông; hạn: ")
     assert first.due_at is not None
     assert sheet.rows[-1].note == "Trả kết quả liên thông. Đồng ý"
+
+
+def test_no_send_form_without_participants(
+    client: Any, examining: Dossier, people: dict[str, Any]
+) -> None:
+    from dichvucong.interop.models import ProcedureParticipant
+
+    ProcedureParticipant.objects.all().delete()
+    page = second_factor_force_login(client, people["specialist"]).get(
+        reverse("backoffice:dossier", args=[examining.code])
+    )
+    html = page.content.decode()
+    assert 'id="lien-thong-send_to_agency"' not in html
+    assert 'id="lien-thong-request_opinion"' in html
