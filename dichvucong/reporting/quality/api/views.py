@@ -36,7 +36,11 @@ PARAMETERS = [
 class OpenDataView(PublicAPIMixin, APIView):
     """Return one open dataset: its description, schema, licence and rows."""
 
-    @extend_schema(parameters=PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="open_data_retrieve",
+        parameters=PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, dataset: str) -> Response:
         if dataset not in DATASETS:
             raise Http404
@@ -50,7 +54,7 @@ class OpenDataView(PublicAPIMixin, APIView):
 class OpenDataListView(PublicAPIMixin, APIView):
     """List the open datasets with their schema."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="open_data_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         return Response(
             {
