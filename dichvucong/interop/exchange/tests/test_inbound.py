@@ -236,3 +236,29 @@ def test_document_that_does_not_match_its_hash_is_refused(
     body["documents"][0][field] = "0" * 64 if field == "sha256" else base64.b64encode(b"x").decode()
     refused(post(client, exchange_env.token(type="dossier.send", body=body)), 400, "invalid")
     assert Dossier.objects.count() == 0
+
+
+def test_too_large_message_is_refused_before_reading_it_all(
+    client: Any, exchange_env: Env, settings: Any
+) -> None:
+    settings.EXCHANGE_MAX_MESSAGE_BYTES = 200
+    response = post(client, exchange_env.token(body={"filler": "x" * 300}))
+    assert response.status_code == 413
+    assert response.json()["error"] == "invalid"
+    assert not InboundMessage.objects.filter(state="applied").exists()
+
+
+def test_recipient_without_a_key_answers_unavailable_and_applies_nothing(
+    client: Any, exchange_env: Env, online_procedure: Procedure
+) -> None:
+    key = exchange_env.local_dir / "agencies" / f"{LOCAL_RECIPIENT}.key"
+    saved = key.read_bytes()
+    key.unlink()
+    try:
+        token = exchange_env.token(type="dossier.send", body=send_body(online_procedure))
+        refused(post(client, token), 503, "unavailable")
+    finally:
+        key.write_bytes(saved)
+    assert Dossier.objects.count() == 0
+    assert post(client, token).status_code == 200  # the sender's retry, once the key is back
+    assert Dossier.objects.count() == 1
