@@ -394,9 +394,82 @@ def leg_return(
         leg.refresh_from_db()
         if leg.state == LegState.RETURNED:
             return leg
-        raise
+        if leg.kind != LegKind.OPINION:
+            raise
+        # The dossier moved on to a step without the answer action (released, done):
+        # the answer is still recorded on the leg and the timeline, never lost.
+        _opinion_answer_record(leg=leg, outcome=outcome, comment=comment, files=files)
     leg.refresh_from_db()
     return leg
+
+
+def _opinion_answer_record(
+    *, leg: Leg, outcome: str, comment: str, files: Sequence[UploadedFile]
+) -> None:
+    """Close an opinion leg outside the workflow, with an event that keeps the step."""
+    from dichvucong.dossiers.models import EventAttachment, attachment_upload_to
+    from dichvucong.dossiers.uploads import check_total, check_upload, delete_files, store_files
+
+    if outcome not in LegOutcome.values:
+        raise ValidationError({"outcome": [_("Vui lòng chọn kết quả xử lý.")]})
+    checked = [check_upload(upload) for upload in files]
+    check_total(c.size for c in checked)
+    names: list[str] = []
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=leg.dossier_id)
+            locked = (
+                Leg.objects.select_for_update()
+                .select_related("from_agency", "to_agency")
+                .get(pk=leg.pk)
+            )
+            if locked.state == LegState.RETURNED:
+                return
+            now = timezone.now()
+            locked.state = LegState.RETURNED
+            locked.returned_at = now
+            locked.outcome = outcome
+            locked.answer = comment.strip()
+            locked.timeliness = (
+                workdays.timeliness(due_at=locked.due_at, done_at=now) if locked.due_at else ""
+            )
+            locked.save(update_fields=["state", "returned_at", "outcome", "answer", "timeliness"])
+            names = store_files(checked, attachment_upload_to)
+            state = dossier.state.code if dossier.state else ""
+            event = event_record(
+                dossier=dossier,
+                action="answer_opinion",
+                action_name=_("Trả lời xin ý kiến"),
+                from_status=dossier.status,
+                to_status=dossier.status,
+                from_state=state,
+                to_state=state,
+                actor=None,
+                actor_role="system",
+                comment=locked.answer,
+                data={
+                    "leg": {
+                        **_leg_data(locked, "returned"),
+                        "outcome": outcome,
+                        "timeliness": locked.timeliness,
+                    }
+                },
+                created_at=now,
+            )
+            EventAttachment.objects.bulk_create(
+                EventAttachment(
+                    event=event,
+                    file=name,
+                    original_name=item.original_name,
+                    kind=item.kind,
+                    size=item.size,
+                    sha256=item.sha256,
+                )
+                for item, name in zip(checked, names, strict=True)
+            )
+    except BaseException:
+        delete_files(names)
+        raise
 
 
 def leg_progress_record(*, leg: Leg, status: str, note: str, at: dt.datetime) -> None:

@@ -366,3 +366,38 @@ def test_shares_must_fit_the_total(online_procedure: Any) -> None:
     ) == Decimal("2.50")
     with pytest.raises(ValidationError):
         ProcedureParticipant(procedure=online_procedure, share=Decimal(1)).full_clean()
+
+
+def test_a_late_remote_opinion_is_recorded_after_the_dossier_moved_on(
+    examining: Dossier, people: dict[str, Any], province: dict[str, Any], dispatcher: Dispatcher
+) -> None:
+    due = workdays.due_at_compute(start=timezone.now(), amount=Decimal(1), unit="working_days")
+    act(
+        examining,
+        people["specialist"],
+        "request_opinion",
+        comment="Xin ý kiến",
+        extra={"agency": province[DEPARTMENT].pk, "due_at": due},
+    )
+    leg = Leg.objects.get()
+    assert (leg.remote, dispatcher.dispatched) == (True, [(leg.pk, True)])
+    act(examining, people["specialist"], "propose", comment="Trình ký")
+    act(examining, people["approver"], "approve")
+    examining.refresh_from_db()
+    assert examining.status == "releasing"
+    returned = services.leg_return(
+        leg=leg, outcome="approved", comment="Thống nhất", files=[pdf_upload("yk.pdf")], actor=None
+    )
+    assert (returned.state, returned.answer, returned.timeliness) == (
+        "returned",
+        "Thống nhất",
+        "early",
+    )
+    event = examining.events.get(action="answer_opinion")
+    assert (event.from_status, event.to_status, event.actor_id) == ("releasing", "releasing", None)
+    assert returned.return_event_id == event.pk
+    assert [a.original_name for a in event.attachments.all()] == ["yk.pdf"]
+    services.leg_return(leg=leg, outcome="rejected", comment="Lặp", files=[], actor=None)
+    assert examining.events.filter(action="answer_opinion").count() == 1
+    examining.refresh_from_db()
+    assert examining.status == "releasing"
