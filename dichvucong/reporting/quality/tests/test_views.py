@@ -245,5 +245,5 @@ def test_query_counts_do_not_grow_with_agencies(
     assert len(table_rows(response.content.decode())) == 22
     with django_assert_max_num_queries(16):
         client.get(*urls["agency"])
-    with django_assert_max_num_queries(4 * 12 + 4):  # a month: rolled months, sums, live, names
+    with django_assert_max_num_queries(3):  # the index set, its indicators, the sums
         client.get(*urls["monthly"])
