@@ -96,7 +96,9 @@ def test_agency_page(client: Client, quality_year: dict[str, Any]) -> None:
     assert re.search(r'data-figure="on_time">87,50%<', html)
     assert re.search(r'data-figure="satisfaction">75,00%<', html)
     assert 'data-testid="agency-score">59,70<' in html
-    assert "Đang giải quyết: 2 hồ sơ, trong đó 1 hồ sơ đã quá hạn." in html
+    assert (
+        "Hiện đang giải quyết: 2 hồ sơ tiếp nhận đến hết kỳ, trong đó 1 hồ sơ đã quá hạn." in html
+    )
     assert html.count('class="received"') == 12 + 1  # a bar a month, and the legend
     assert (
         client.get(reverse("service_quality:agency-detail", args=["999.99.99.H10"])).status_code
