@@ -191,7 +191,7 @@ class Installation:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a loaded machine boots workers slowly
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"[{self.name}] the server exited:\n{self.log.read_text()}")
