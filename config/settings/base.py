@@ -469,41 +469,6 @@ CELERY_BEAT_SCHEDULE["national-sync-due"] = {
     "options": {"expires": NATIONAL_SYNC_RETRY_MINUTES * 60},
 }
 
-# Synchronisation with the national public service portal (docs/national-sync.md): every
-# status change of a dossier is pushed to NATIONAL_SYNC_URL. The default is the stand-in
-# this site serves under /national-sync/standin/ for the demo (off in production).
-NATIONAL_SYNC_ENABLED = env_bool("NATIONAL_SYNC_ENABLED", True)
-NATIONAL_SYNC_URL = env_str("NATIONAL_SYNC_URL", f"{SITE_URL}/national-sync/standin/")
-NATIONAL_SYNC_CLIENT_ID = env_str("NATIONAL_SYNC_CLIENT_ID", "dichvucong-demo")
-NATIONAL_SYNC_CLIENT_SECRET = env_str("NATIONAL_SYNC_CLIENT_SECRET", "dong-bo-demo-2015")
-NATIONAL_SYNC_TIMEOUT = env_int("NATIONAL_SYNC_TIMEOUT", 10)
-# Retries: the first after this many seconds, then doubling up to the maximum.
-NATIONAL_SYNC_RETRY_SECONDS = env_int("NATIONAL_SYNC_RETRY_SECONDS", 60)
-NATIONAL_SYNC_RETRY_MAX_SECONDS = env_int("NATIONAL_SYNC_RETRY_MAX_SECONDS", 6 * 3600)
-# The national numbering of statuses and the operations' paths, when they differ from the
-# adapter's (national/mapping.py, national/client.py): "new=2,done=10", "create=hoso".
-NATIONAL_SYNC_STATUS_CODES: dict[str, int] = {}
-for _pair in env_list("NATIONAL_SYNC_STATUS_CODES", ""):
-    _name, _equals, _number = (part.strip() for part in _pair.partition("="))
-    if not (_name and _number.isdigit()):
-        raise ValueError(f"NATIONAL_SYNC_STATUS_CODES: {_pair!r} is not status=number")
-    NATIONAL_SYNC_STATUS_CODES[_name] = int(_number)
-NATIONAL_SYNC_PATHS: dict[str, str] = {}
-for _pair in env_list("NATIONAL_SYNC_PATHS", ""):
-    _name, _equals, _path = (part.strip() for part in _pair.partition("="))
-    if not (_name and _path):
-        raise ValueError(f"NATIONAL_SYNC_PATHS: {_pair!r} is not operation=path")
-    NATIONAL_SYNC_PATHS[_name] = _path
-# The stand-in for the national endpoint, and whether it answers every call with 503.
-NATIONAL_SYNC_STANDIN_ENABLED = env_bool("NATIONAL_SYNC_STANDIN", True)
-NATIONAL_SYNC_STANDIN_FAIL = env_bool("NATIONAL_SYNC_STANDIN_FAIL", False)
-NATIONAL_SYNC_RETRY_MINUTES = env_int("NATIONAL_SYNC_RETRY_MINUTES", 1)
-CELERY_BEAT_SCHEDULE["national-sync-due"] = {
-    "task": "dichvucong.interop.national.tasks.national_sync_due",
-    "schedule": NATIONAL_SYNC_RETRY_MINUTES * 60,
-    "options": {"expires": NATIONAL_SYNC_RETRY_MINUTES * 60},
-}
-
 # The exchange API between installations (see docs/exchange.md): this installation's id
 # in the envelopes, the clock skew accepted on inbound timestamps, the outbox's retries
 # (exponential backoff from the base, capped), the alert on messages unacknowledged too
