@@ -212,8 +212,11 @@ def test_payments_and_ratings_are_consistent(loaded: Any) -> None:
             "txn_ref": payment.txn_ref,
             "amount": payment.amount,
         }
-        assert payment.paid_at is not None and dossier.accepted_at is not None
-        assert payment.paid_at < dossier.accepted_at or dossier.status == "denied"
+        # Paid right after submission, before the agency took the dossier in.
+        assert dossier.status == "done"
+        assert dossier.submitted_at is not None and dossier.accepted_at is not None
+        assert payment.paid_at is not None
+        assert dossier.submitted_at < payment.paid_at < dossier.accepted_at
     assert (
         PaymentRequest.objects.filter(dossier__idempotency_key__startswith=KEY_PREFIX).count()
         == loaded.payments
