@@ -20,6 +20,8 @@ def _n(value: float) -> str:
 
 
 COLORS = ("#1f5fa8", "#e08a1e", "#2e8b57", "#c0392b", "#7f8c8d", "#8e44ad")
+# Early, on time, late: green, blue, red.
+TIMELINESS_COLORS = ("#2e8b57", "#1f5fa8", "#c0392b")
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,13 @@ def grouped_bars(
     )
 
 
-def stacked_bar(*, title: str, parts: Sequence[tuple[str, int]], width: int = 760) -> SafeString:
+def stacked_bar(
+    *,
+    title: str,
+    parts: Sequence[tuple[str, int]],
+    colors: Sequence[str] = COLORS,
+    width: int = 760,
+) -> SafeString:
     """Return one horizontal bar split into shares, with each part's count and percentage."""
     total = sum(v for _label, v in parts)
     height = 70
@@ -114,7 +122,7 @@ def stacked_bar(*, title: str, parts: Sequence[tuple[str, int]], width: int = 76
     for i, (label, value) in enumerate(parts):
         w = 0.0 if total == 0 else (width - 20) * value / total
         share = 0 if total == 0 else value * 100 / total
-        color = COLORS[i % len(COLORS)]
+        color = colors[i % len(colors)]
         bars.append(
             format_html(
                 '<rect x="{}" y="10" width="{}" height="26" fill="{}">'

@@ -97,6 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (_("Đúng hạn"), totals.processed_on_time),
                 (_("Trễ hạn"), totals.processed_late),
             ],
+            colors=charts.TIMELINESS_COLORS,
         ),
         "chart_channels": charts.stacked_bar(
             title=_("Hình thức nộp hồ sơ"),
