@@ -18,13 +18,16 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from dichvucong.dossiers.models import DossierEvent, DossierStatus
+
+if TYPE_CHECKING:
+    from dichvucong.feedback.models import Rating
 
 from .models import (
     COUNTER_FIELDS,
@@ -159,8 +162,8 @@ def daily_figures_event_apply(event: DossierEvent) -> None:
     _upsert(key, add)
 
 
-def daily_figures_rating_apply(*, rating: Any) -> None:
-    """Count a new rating (a `feedback.Rating`) in its day's row; call it in its transaction."""
+def daily_figures_rating_apply(*, rating: Rating) -> None:
+    """Count a new rating in its day's and month's rows; call it in the rating's transaction."""
     field = RATING_FIELDS.get(rating.level)
     if field is None:
         return
