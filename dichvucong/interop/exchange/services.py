@@ -329,11 +329,10 @@ def _acknowledged(message: OutboundMessage, *, ack: str) -> OutboundMessage:
             raise jws.VerificationFailed("the acknowledgement is for another message")
         if payload.get("fingerprint") != message.fingerprint:
             raise jws.VerificationFailed("the acknowledgement is for another content")
-        if not PartnerAgency.objects.filter(
-            partner=partner, agency__code=verified.agency_code
-        ).exists():
+        if verified.agency_code != message.recipient_agency_code:
             raise jws.VerificationFailed(
-                f"the acknowledgement is signed by {verified.agency_code}, not by the partner"
+                f"the acknowledgement is signed by {verified.agency_code}, "
+                f"not by the recipient {message.recipient_agency_code}"
             )
     except jws.VerificationFailed as exc:
         return _attempt_failed(message, error=f"acknowledgement: {exc}", now=timezone.now())
@@ -600,17 +599,30 @@ def _receive(context: _Context) -> Reply:
         raise Refused("invalid", str(exc)) from exc
     envelope = _envelope(claimed)
     context.envelope = envelope
-    partner = Partner.objects.filter(code=envelope.sender_installation, enabled=True).first()
-    if partner is None:
-        raise Refused("unknown_partner", f"no enabled partner {envelope.sender_installation!r}")
-    context.partner = partner
-    if not PartnerAgency.objects.filter(
-        partner=partner, agency__code=envelope.sender_agency
-    ).exists():
+    # One query finds the partner and checks that it hosts the sender agency; a second
+    # one, only on failure, tells which of the two is wrong.
+    hosted = (
+        PartnerAgency.objects.select_related("partner")
+        .filter(
+            partner__code=envelope.sender_installation,
+            partner__enabled=True,
+            agency__code=envelope.sender_agency,
+        )
+        .first()
+    )
+    if hosted is None:
+        partner_or_none = Partner.objects.filter(
+            code=envelope.sender_installation, enabled=True
+        ).first()
+        if partner_or_none is None:
+            raise Refused("unknown_partner", f"no enabled partner {envelope.sender_installation!r}")
+        context.partner = partner_or_none
         raise Refused(
             "unknown_partner",
-            f"agency {envelope.sender_agency} is not registered for partner {partner.code}",
+            f"agency {envelope.sender_agency} is not registered for partner {partner_or_none.code}",
         )
+    partner = hosted.partner
+    context.partner = partner
     try:
         verified = jws.verify(
             token=context.token, anchors=jws.anchors_from_pem(partner.certificates)
@@ -626,8 +638,10 @@ def _receive(context: _Context) -> Reply:
         )
     if envelope.recipient_installation != installation_id():
         raise Refused("invalid", f"recipient.installation is not {installation_id()!r}")
-    recipient = Agency.objects.filter(code=envelope.recipient_agency).first()
-    if recipient is None or PartnerAgency.objects.filter(agency=recipient).exists():
+    recipient = Agency.objects.filter(
+        code=envelope.recipient_agency, exchange_partner__isnull=True
+    ).first()
+    if recipient is None:
         raise Refused("invalid", f"recipient.agency {envelope.recipient_agency} is not here")
     if envelope.type not in _HANDLERS:
         raise Refused("invalid", f"unknown message type {envelope.type!r}")

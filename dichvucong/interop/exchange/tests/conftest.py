@@ -138,7 +138,7 @@ class FakePartner:
             "message_id": payload["message_id"],
             "type": "ack",
             "status": "applied",
-            "sender": {"installation": PARTNER, "agency": PARTNER_AGENCY},
+            "sender": {"installation": PARTNER, "agency": payload["recipient"]["agency"]},
             "recipient": {"installation": HERE, "agency": payload["sender"]["agency"]},
             "timestamp": datetime.now(tz=UTC).isoformat(),
             "fingerprint": _fingerprint(
@@ -151,7 +151,7 @@ class FakePartner:
         }
         signed = jws.sign(
             payload=ack,
-            agency_code=PARTNER_AGENCY,
+            agency_code=payload["recipient"]["agency"],  # the agency addressed signs
             directory=self.ack_signer_dir or self.env.partner_dir,
         )
         return 200, {"status": "acknowledged", "acknowledgement": signed}
