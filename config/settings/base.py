@@ -402,6 +402,13 @@ CELERY_BEAT_SCHEDULE["periodic-reports-daily"] = {
     "schedule": 24 * 60 * 60,
     "options": {"expires": 12 * 60 * 60},
 }
+# Statistics (docs/statistics.md): once a day, rebuild yesterday's daily figures from the
+# event log and roll its month up, so that whole months are read from the monthly rows.
+CELERY_BEAT_SCHEDULE["reporting-daily-figures-refresh"] = {
+    "task": "dichvucong.reporting.tasks.daily_figures_refresh",
+    "schedule": 24 * 60 * 60,
+    "options": {"expires": 12 * 60 * 60},
+}
 # The roadmap (docs/roadmap.md): once a day, record the procedures whose computed level
 # changed, so that past years are counted with the level they had.
 CELERY_BEAT_SCHEDULE["roadmap-levels-record"] = {

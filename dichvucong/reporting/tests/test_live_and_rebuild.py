@@ -132,3 +132,38 @@ def test_rebuilt_rows_equal_the_live_ones(
         == 0
     )
     assert rows() == live
+
+
+def test_the_nightly_refresh_rolls_yesterdays_month_up(history_day: Any) -> None:
+    from dichvucong.reporting.models import RolledMonth
+    from dichvucong.reporting.tasks import daily_figures_refresh
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    before = rows()
+    assert not RolledMonth.objects.filter(month=yesterday.replace(day=1)).exists()
+    daily_figures_refresh()
+    assert RolledMonth.objects.filter(month=yesterday.replace(day=1)).exists()
+    assert rows() == before
+    daily_figures_refresh()  # again: the same rows
+    assert rows() == before
+
+
+@pytest.fixture
+def history_day(citizen: Any, online_procedure: Procedure, officers: dict[str, Any]) -> None:
+    """A dossier submitted and accepted yesterday (the events dated back)."""
+    from dichvucong.dossiers.models import DossierEvent
+
+    dossier = submit(citizen, online_procedure, "k-y")
+    act(dossier, officers["reception"], "accept")
+    DailyFigures.objects.all().delete()
+    MonthlyFigures.objects.all().delete()
+    DossierEvent.objects.filter(dossier=dossier).update(
+        created_at=timezone.now() - timedelta(days=1)
+    )
+    daily_figures_rebuild(
+        date_from=timezone.localdate() - timedelta(days=1),
+        date_to=timezone.localdate() - timedelta(days=1),
+    )
+    from dichvucong.reporting.models import RolledMonth
+
+    RolledMonth.objects.all().delete()
