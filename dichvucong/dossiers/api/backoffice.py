@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dichvucong.accounts.models import User
+from dichvucong.organizations.models import Agency
 from dichvucong.workflows.models import Effect, WorkflowAction
 
 from .. import selectors
@@ -243,7 +244,15 @@ class MissingItemSerializer(serializers.Serializer[Any]):
 
 
 # Inputs that only an effect implemented by another app reads (ActionRequest.extra).
-EXTRA_FIELDS = ("copies", "pages", "exempt", "exemption_reason")
+EXTRA_FIELDS = ("copies", "pages", "exempt", "exemption_reason", "agency", "outcome", "leg_id")
+
+
+def _extra(values: dict[str, Any]) -> dict[str, Any]:
+    """Return what the action's effect reads from `ActionRequest.extra`."""
+    extra = {key: values[key] for key in EXTRA_FIELDS if key in values}
+    if "due_date" in values:
+        extra["due_at"] = due_at_for_day(values["due_date"])
+    return extra
 
 
 class ActionInputSerializer(serializers.Serializer[Any]):
@@ -278,6 +287,24 @@ class ActionInputSerializer(serializers.Serializer[Any]):
         max_length=500,
         help_text="Why the fees are waived (request_payment, with exempt).",
     )
+    # Inter-agency actions (interop): the other agency, the opinion's deadline, the outcome.
+    agency = serializers.CharField(
+        required=False,
+        max_length=35,
+        help_text="Code of the agency the dossier is sent to or asked (send_to_agency, "
+        "request_opinion).",
+    )
+    due_date = serializers.DateField(
+        required=False, help_text="The day the opinion is due (request_opinion)."
+    )
+    outcome = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="The leg's outcome, approved or rejected (return_to_sender, answer_opinion).",
+    )
+    leg_id = serializers.IntegerField(
+        required=False, min_value=1, help_text="The leg the action closes, when there are several."
+    )
 
     def validate_items(self, value: Any) -> list[MissingItem]:
         if isinstance(value, str):
@@ -291,6 +318,12 @@ class ActionInputSerializer(serializers.Serializer[Any]):
                 _("Danh sách các mục cần bổ sung, mỗi mục có document và reason.")
             )
         return [MissingItem(document=i["document"], reason=i.get("reason", "")) for i in value]
+
+    def validate_agency(self, value: str) -> int:
+        pk = Agency.objects.valid_on().filter(code=value).values_list("pk", flat=True).first()
+        if pk is None:
+            raise serializers.ValidationError(_("Không có cơ quan với mã này."))
+        return pk
 
     def validate_assignee(self, value: str) -> User:
         try:
@@ -458,7 +491,9 @@ class OfficerActionView(APIView):
     def post(self, request: Request, code: str) -> Response:
         # Only whether the officer may see it here: the engine locks and reads it itself.
         scope: selectors.OfficerScope = request.officer_scope  # type: ignore[attr-defined]
-        pk = Dossier.objects.filter(scope.visible(), code=code).values_list("pk", flat=True).first()
+        # An agency a dossier was sent to on a leg reads it and takes the leg's actions.
+        readable = Dossier.objects.filter(scope.readable(), code=code)
+        pk = readable.values_list("pk", flat=True).first()
         if pk is None:
             raise Http404
         serializer = ActionInputSerializer(data=request.data)
@@ -479,7 +514,7 @@ class OfficerActionView(APIView):
                     new_due_at=new_due_at,
                     items=values.get("items", []),
                     attachments=values.get("attachments", []),
-                    extra={key: values[key] for key in EXTRA_FIELDS if key in values},
+                    extra=_extra(values),
                 ),
             )
         except DjangoValidationError as exc:
