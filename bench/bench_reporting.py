@@ -10,7 +10,9 @@ the worst of BENCH_REPORTING_RUNS runs after one warm-up:
   distribution, the in-progress counts and the first page of late dossiers), and the
   same over the whole six years;
 - one agency's dashboard (the largest agency, current year);
-- the consolidated annual report's table: `statistics_by_agency` over the last full year.
+- the consolidated annual report's table: `statistics_by_agency` over the last full year;
+- the consolidated annual report itself (`periodic.selectors.report_consolidated_compute`):
+  every reporting agency's figures, filed or live, and the province's totals.
 
 Target: under 1 second each. BENCH_REUSE_DATABASE=1 keeps the seeded database of a
 previous run (topped up when it holds fewer dossiers).
@@ -117,6 +119,9 @@ def main() -> int:
     from dichvucong.organizations.models import Agency
     from dichvucong.reporting.dashboard import dashboard_build
     from dichvucong.reporting.models import DailyFigures
+    from dichvucong.reporting.periodic.models import PeriodKind
+    from dichvucong.reporting.periodic.selectors import report_consolidated_compute
+    from dichvucong.reporting.periodic.services import report_periods_ensure
     from dichvucong.reporting.selectors import StatisticsQuery, statistics_by_agency
 
     supervisor = User.objects.filter(
@@ -136,6 +141,10 @@ def main() -> int:
         .first()
     )
     agency_year = StatisticsQuery(date_from=year.date_from, date_to=year.date_to, agency_id=largest)
+    # Last year's annual report, consolidated for the province (every agency's figures).
+    annual = next(
+        p for p in report_periods_ensure(year=today.year - 1) if p.kind == PeriodKind.ANNUAL
+    )
     rows = [
         measure(
             "provincial dashboard, current year",
@@ -152,6 +161,10 @@ def main() -> int:
         measure(
             "annual report table (statistics_by_agency, last year)",
             lambda: statistics_by_agency(query=last_year),
+        ),
+        measure(
+            "consolidated annual report (report_consolidated_compute, last year)",
+            lambda: report_consolidated_compute(period=annual),
         ),
     ]
     for row in rows:
