@@ -5,7 +5,8 @@ and B, each with its own PostgreSQL database (BENCH_EXCHANGE_DATABASE_URL; SQLit
 when it is not PostgreSQL), its own PKI and installation id; B is served by gunicorn
 (BENCH_EXCHANGE_WORKERS processes of BENCH_EXCHANGE_THREADS threads). A's outbox holds
 BENCH_EXCHANGE_MESSAGES messages (default 1000), delivered by BENCH_EXCHANGE_SENDERS
-threads (default 8) as Celery workers deliver them: each delivery claims the row, signs
+processes of A (default 3) of BENCH_EXCHANGE_SENDER_THREADS threads (default 4), as
+Celery workers deliver them: each delivery claims the row, signs
 the envelope as A's agency (ES256, x5c chain) and POSTs it; B verifies the chain and the
 signature, the partner, the type, the timestamp and the id, logs the message, applies it
 and signs its acknowledgement; A verifies the acknowledgement and records it. Measured
@@ -22,6 +23,8 @@ import json
 import os
 import sys
 import tempfile
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +45,14 @@ DATABASE_URL = os.environ.get(
 )
 MESSAGES = int(os.environ.get("BENCH_EXCHANGE_MESSAGES", "1000"))
 DOSSIERS = int(os.environ.get("BENCH_EXCHANGE_DOSSIERS", str(max(1, MESSAGES // 4))))
-SENDERS = int(os.environ.get("BENCH_EXCHANGE_SENDERS", "8"))
+SENDERS = int(os.environ.get("BENCH_EXCHANGE_SENDERS", "3"))
+THREADS_PER_SENDER = int(os.environ.get("BENCH_EXCHANGE_SENDER_THREADS", "4"))
 WORKERS = int(os.environ.get("BENCH_EXCHANGE_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_EXCHANGE_THREADS", "4"))
 TARGET = 100
 
-# Run in A's Django shell: fill the outbox with COUNT messages of TYPE, then deliver them
-# from SENDERS threads; print the figures.
-DELIVER = """
+# Run in one of A's processes: fill the outbox with COUNT messages of TYPE; result: their ids.
+FILL = """
 import json, statistics, time, uuid
 from concurrent.futures import ThreadPoolExecutor
 from django.db import connection
@@ -88,6 +91,15 @@ ids = [m.pk for m in OutboundMessage.objects.bulk_create(rows)]
 if not ids[0]:
     pending = OutboundMessage.objects.filter(state="pending", type=TYPE)
     ids = list(pending.values_list("pk", flat=True))
+result = ids
+"""
+
+# Run in each of A's sender processes (Celery workers in production): deliver IDS from
+# THREADS threads; result: the states and the durations.
+DELIVER = """
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dichvucong.interop.exchange import services
 durations = []
 
 def deliver(pk):
@@ -96,50 +108,60 @@ def deliver(pk):
     durations.append((time.perf_counter() - started) * 1000)
     return state
 
-started = time.perf_counter()
-with ThreadPoolExecutor(SENDERS) as pool:
-    states = list(pool.map(deliver, ids))
-elapsed = time.perf_counter() - started
-ordered = sorted(durations)
-result = {
-    "acknowledged": states.count("acknowledged"),
-    "per_second": round(states.count("acknowledged") / elapsed, 1),
-    "p50_ms": round(ordered[len(ordered) // 2], 1),
-    "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
-    "seconds": round(elapsed, 2),
-}
+with ThreadPoolExecutor(THREADS) as pool:
+    states = list(pool.map(deliver, IDS))
+result = {"states": states, "durations": durations}
 """
 
 
-def run(a: Installation, kind: str, count: int, senders: int) -> dict[str, Any]:
-    code = (
+def run(senders: list[Installation], kind: str, count: int, threads: int = 0) -> dict[str, Any]:
+    """Fill A's outbox, then deliver it from every sender process at once."""
+    threads = threads or THREADS_PER_SENDER
+    a = senders[0]
+    ids = a.run(
         f"AGENCY_A = {AGENCY_A!r}\nAGENCY_B = {AGENCY_B!r}\nPROCEDURE = {PROCEDURE!r}\n"
-        f"TYPE = {kind!r}\nCOUNT = {count}\nSENDERS = {senders}\n" + DELIVER
+        f"TYPE = {kind!r}\nCOUNT = {count}\n" + FILL
     )
-    figures = a.run(code)
+    started = time.perf_counter()
+    for position, sender in enumerate(senders):
+        share = ids[position :: len(senders)]
+        sender.submit(f"IDS = {share!r}\nTHREADS = {threads}\n" + DELIVER)
+    answers = [sender.collect() for sender in senders]
+    elapsed = time.perf_counter() - started
+    states = [s for answer in answers for s in answer["states"]]
+    ordered = sorted(d for answer in answers for d in answer["durations"])
+    acknowledged = states.count("acknowledged")
     return {
         "benchmark": "exchange",
         "endpoint": f"{kind} A → B (sign, verify, log, signed ack)",
         "messages": count,
-        "senders": senders,
-        **figures,
+        "senders": f"{len(senders)} processes x {threads} threads",
+        "acknowledged": acknowledged,
+        "per_second": round(acknowledged / elapsed, 1),
+        "p50_ms": round(ordered[len(ordered) // 2], 1),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
+        "seconds": round(elapsed, 2),
     }
 
 
 def main() -> int:
     postgres = DATABASE_URL.startswith(("postgres://", "postgresql://"))
     os.environ["DATABASE_URL"] = DATABASE_URL if postgres else ""
-    senders = SENDERS if postgres else 1  # SQLite: one writer at a time
+    count = SENDERS if postgres else 1  # SQLite: one writer at a time
     with tempfile.TemporaryDirectory(prefix="bench-exchange-") as tmp:
         a, b = prepare_pair(Path(tmp))
+        # More processes of A (its Celery workers): the same database, PKI and id.
+        senders = [a, *(replace(a, driver=None, process=None) for _ in range(count - 1))]
         rows = []
         try:
             b.start(workers=WORKERS, threads=THREADS)
-            run(a, "ping", 20, 2)  # warm-up: keys decrypted, connections opened
-            rows.append(run(a, "ping", MESSAGES, senders))
-            rows.append(run(a, "dossier.send", DOSSIERS, senders))
-            rows.append(run(a, "ping", MESSAGES // 5, 1))
+            run(senders, "ping", 20 * count)  # warm-up: keys decrypted, connections opened
+            rows.append(run(senders, "ping", MESSAGES))
+            rows.append(run(senders, "dossier.send", DOSSIERS))
+            rows.append(run(senders[:1], "ping", MESSAGES // 5, threads=1))
         finally:
+            for sender in senders[1:]:
+                sender.close()
             drop_pair(a, b)
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))

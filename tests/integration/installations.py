@@ -130,6 +130,11 @@ class Installation:
     def run(self, code: str) -> Any:
         """Run `code` in this installation's driver process (started on first use);
         return the value it assigned to `result`."""
+        self.submit(code)
+        return self._answer()
+
+    def submit(self, code: str) -> None:
+        """Send `code` to the driver without waiting; `collect()` returns its result."""
         if self.driver is None or self.driver.poll() is not None:
             self.driver = subprocess.Popen(  # noqa: S603 (our own script)
                 [PYTHON, str(Path(__file__).with_name("driver.py"))],
@@ -144,6 +149,8 @@ class Installation:
         assert self.driver.stdin is not None
         self.driver.stdin.write(json.dumps({"code": code}) + "\n")
         self.driver.stdin.flush()
+
+    def collect(self) -> Any:
         return self._answer()
 
     def _answer(self) -> Any:
