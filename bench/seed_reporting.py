@@ -203,9 +203,9 @@ def dossiers(count: int) -> None:
         try:
             cursor.execute(COMBO_SQL)
             cursor.execute("SELECT count(*) FROM bench_combo")
-            combos = cursor.fetchone()[0]  # type: ignore[index]
+            combos = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM dossiers_dossier WHERE code LIKE 'BENCH-%%'")
-            have = cursor.fetchone()[0]  # type: ignore[index]
+            have = cursor.fetchone()[0]
             first = have + 1
             while first <= count:
                 last = min(count, first + BATCH - 1)
@@ -237,7 +237,7 @@ def figures() -> None:
     with connection.cursor() as cursor:
         cursor.execute(FIGURES_SQL)
         cursor.execute("SELECT count(*), min(day), max(day) FROM reporting_dailyfigures")
-        rows, first, last = cursor.fetchone()  # type: ignore[misc]
+        rows, first, last = cursor.fetchone()
     print(f"{rows:,} daily rows in {time.monotonic() - started:.1f} s", file=sys.stderr)
     from dichvucong.reporting.services import monthly_figures_roll
 

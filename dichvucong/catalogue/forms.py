@@ -41,7 +41,7 @@ class ProcedureFilterForm(forms.Form):
     search = forms.CharField(label=_("Tìm thủ tục"), required=False, strip=True)
     agency = CodeChoiceField(
         label=_("Cơ quan thực hiện"),
-        queryset=Agency.objects.valid_on().exclude(kind="one_stop_unit").order_by("code"),
+        queryset=Agency.objects.valid_on().local().exclude(kind="one_stop_unit").order_by("code"),
         to_field_name="code",
         required=False,
         empty_label=_("Tất cả cơ quan"),

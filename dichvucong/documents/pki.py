@@ -259,7 +259,7 @@ def pki_ensure_demo() -> list[Issued]:
     root = pki_root_init()
     if root.created:
         created.append(root)
-    for agency in Agency.objects.only("code", "name").order_by("code"):
+    for agency in Agency.objects.local().only("code", "name").order_by("code"):
         issued = pki_agency_issue(agency=agency)
         if issued.created:
             created.append(issued)

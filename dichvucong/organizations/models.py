@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dichvucong.core.models import ValidityManager, ValidityPeriod
+from dichvucong.core.models import ValidityManager, ValidityPeriod, ValidityQuerySet
 from dichvucong.core.validators import validate_agency_code, validate_unit_code
 
 
@@ -105,6 +106,20 @@ class AgencyKind(models.TextChoices):
     SPECIALISED_OFFICE = "specialised_office", _("Phòng chuyên môn")
 
 
+class AgencyQuerySet(ValidityQuerySet):
+    def local(self) -> AgencyQuerySet:
+        """Keep this province's agencies: codes ending in its province-level code.
+
+        An agency code's last group is the province's (Decision 20/2020), so the agencies
+        of a partner system that the exchange API knows (another province, a ministry)
+        stay out of the province's lists, reports and signing keys.
+        """
+        return self.filter(code__endswith=f".{settings.PROVINCE_CODE}")
+
+
+AgencyManager = models.Manager.from_queryset(AgencyQuerySet)
+
+
 class Agency(ValidityPeriod):
     """An agency (cơ quan, đơn vị): a department, a People's Committee, a one-stop unit."""
 
@@ -134,7 +149,7 @@ class Agency(ValidityPeriod):
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField(_("trang thông tin điện tử"), blank=True)
 
-    objects = ValidityManager()
+    objects = AgencyManager()
 
     class Meta:
         verbose_name = _("cơ quan")

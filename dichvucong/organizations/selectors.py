@@ -8,8 +8,8 @@ from .models import AdministrativeUnit, Agency
 
 
 def agency_list(*, tier: str = "", kind: str = "") -> QuerySet[Agency]:
-    """Return the agencies in force today, optionally of one tier or kind."""
-    queryset = Agency.objects.valid_on().select_related("administrative_unit", "parent")
+    """Return the province's agencies in force today, optionally of one tier or kind."""
+    queryset = Agency.objects.valid_on().local().select_related("administrative_unit", "parent")
     if tier:
         queryset = queryset.filter(tier=tier)
     if kind:

@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    agencies = Agency.objects.order_by("name").only("code", "name")
+    agencies = Agency.objects.local().order_by("name").only("code", "name")
     if query.agency_ids is not None:
         agencies = agencies.filter(pk__in=sorted(query.agency_ids))
     totals = board.totals

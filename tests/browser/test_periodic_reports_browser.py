@@ -64,8 +64,8 @@ def test_an_agency_files_its_report_and_the_supervisor_sees_it(live_server, demo
         assert page.locator('tr[data-figure="received"] td.num').inner_text() == "0"
         page.get_by_label("Khó khăn, vướng mắc").fill("Đường truyền tại các xã còn chậm.")
         page.get_by_label("Đề xuất, kiến nghị").fill("Nâng cấp đường truyền cho Bộ phận một cửa.")
-        count, report = axe_violations(page)
-        assert count == 0, f"report form: {report}"
+        count, axe_report = axe_violations(page)
+        assert count == 0, f"report form: {axe_report}"
         page.screenshot(path=str(ARTIFACTS / "periodic-report-form.png"), full_page=True)
         page.get_by_role("button", name="Nộp báo cáo").click()
         page.wait_for_url(f"{base}/mot-cua/bao-cao/{period.pk}/{DONG_XOAI}/")

@@ -10,6 +10,7 @@ from docx import Document
 
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import FormTemplate, Procedure, ProcedureVersion
+from dichvucong.demo.interop import OFFICERS
 from dichvucong.demo.services import DATA_DIR, demo_load
 from dichvucong.dossiers.models import Dossier
 from dichvucong.organizations.models import AdministrativeUnit, Agency
@@ -24,14 +25,16 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing(
 ) -> None:
     settings.SIGNING_DIR = tmp_path
     call_command("load_demo")
-    # The development PKI: the root and a signing certificate for every agency.
+    # The development PKI: the root and a signing certificate for every agency of the
+    # province; the demo partner's agency (another province, exchange API) signs elsewhere.
     assert (tmp_path / "root.pem").exists()
-    assert len(list((tmp_path / "agencies").glob("*.pem"))) == Agency.objects.count()
+    assert len(list((tmp_path / "agencies").glob("*.pem"))) == Agency.objects.local().count()
+    assert Agency.objects.exclude(pk__in=Agency.objects.local()).count() == 1
     assert Procedure.objects.count() >= 80
     assert not FormTemplate.objects.filter(file="").exists()
 
     # The province, its 10 district-level units in 2015, and a few communes in each.
-    assert AdministrativeUnit.objects.get(tier="province").name == "Bình Phước"
+    assert AdministrativeUnit.objects.get(tier="province", code="70").name == "Bình Phước"
     districts = AdministrativeUnit.objects.filter(tier="district")
     assert districts.count() == 10
     for district in districts:
@@ -70,7 +73,10 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing(
     # The demo officers of the README (test_demo_officers.py checks them in detail).
     assert sorted(
         User.objects.filter(memberships__isnull=False).distinct().values_list("username", flat=True)
-    ) == ["chuyenvien.dx", "giamsat.stttt", "lanhdao.dx", "quantri.dx", "tiepnhan.dx"]
+    ) == sorted(
+        ["chuyenvien.dx", "giamsat.stttt", "lanhdao.dx", "quantri.dx", "tiepnhan.dx"]
+        + [username for username, _name, _roles in OFFICERS]  # demo/interop.py
+    )
 
     # Demo dossiers at Đồng Xoài wait at every step of the default workflow.
     steps = list(
@@ -95,7 +101,8 @@ def test_demo_data_is_complete_and_loading_it_again_changes_nothing(
     counts = (Procedure.objects.count(), ProcedureVersion.objects.count(), Agency.objects.count())
     again = demo_load()
     assert again.dossiers_created == 0
-    assert Dossier.objects.count() == len(steps)
+    # Đồng Xoài's dossiers and the inter-agency demo's one, received at the Tân Phú ward.
+    assert Dossier.objects.count() == len(steps) + 1
     assert (again.units_changed, again.agencies_changed) == (0, 0)
     assert (again.procedures_created, again.procedures_updated, again.forms_generated) == (0, 0, 0)
     assert (again.eforms_changed, again.accounts_changed, again.officers_changed) == (0, 0, 0)

@@ -84,6 +84,7 @@ def reporting_agencies(*, on: date | None = None) -> QuerySet[Agency]:
     """
     return (
         Agency.objects.valid_on(on)
+        .local()
         .filter(
             Q(kind=AgencyKind.DEPARTMENT, tier=Tier.PROVINCE)
             | Q(kind=AgencyKind.PEOPLE_COMMITTEE, tier=Tier.DISTRICT)

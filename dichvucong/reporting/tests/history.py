@@ -60,7 +60,7 @@ class History:
             code=f"T-{n}",
             procedure=version.procedure,
             version=version,
-            case=version.cases.first(),
+            case=version.cases.get(),
             agency=self.province[agency],
             channel=channel,
             status=status,
