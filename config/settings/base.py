@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "dichvucong.dossiers.models.DossierStatus",
         "TimelinessEnum": "dichvucong.core.workdays.Timeliness",
         "DocumentKindEnum": "dichvucong.dossiers.models.DocumentKind",
+        "TierEnum": "dichvucong.organizations.models.Tier",
+        "PlanTierEnum": "dichvucong.reporting.roadmap.models.PlanTier",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
