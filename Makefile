@@ -29,10 +29,15 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.synced
 
 # The site's own address follows PORT, so payment links and the sandbox's IPN reach it.
+# The demo dossiers' national-sync entries wait for the stand-in, which is this server:
+# once it answers, they are sent (docs/national-sync.md); later changes go at once.
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	DICHVUCONG_SITE_URL="$${DICHVUCONG_SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) runserver 127.0.0.1:$(PORT)
+	export DICHVUCONG_SITE_URL="$${DICHVUCONG_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	( for i in $$(seq 60); do sleep 2; $(PY) -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/healthz/', timeout=2)" "$$DICHVUCONG_SITE_URL" 2>/dev/null && break; done; \
+	  $(MANAGE) national_sync_retry --all >/dev/null 2>&1 ) & \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
