@@ -60,7 +60,7 @@ class History:
             code=f"T-{n}",
             procedure=version.procedure,
             version=version,
-            case=version.cases.get(),
+            case=version.cases.order_by("position", "pk")[0],
             agency=self.province[agency],
             channel=channel,
             status=status,
