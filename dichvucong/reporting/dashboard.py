@@ -30,6 +30,7 @@ from .selectors import (
     statistics_by_procedure,
     statistics_figures,
     statistics_late_dossiers,
+    statistics_open_counts,
 )
 
 LATE_LIST_SIZE = 50
@@ -151,7 +152,8 @@ class Dashboard:
 
 def dashboard_build(*, query: StatisticsQuery, officer: User) -> Dashboard:
     """Return everything the dashboard shows for `query` (already scoped to `officer`)."""
-    totals = statistics_figures(query=query)
+    open_counts = statistics_open_counts(query=query)
+    totals = statistics_figures(query=query, open_counts=open_counts)
     late = statistics_late_dossiers(query=query, officer=officer)
     late_rows = list(late[:LATE_LIST_SIZE])
     late_total = len(late_rows) if len(late_rows) < LATE_LIST_SIZE else late.count()
@@ -159,8 +161,8 @@ def dashboard_build(*, query: StatisticsQuery, officer: User) -> Dashboard:
         query=query,
         totals=totals,
         months=statistics_by_month(query=query),
-        agencies=statistics_by_agency(query=query),
-        procedures=statistics_by_procedure(query=query),
+        agencies=statistics_by_agency(query=query, open_counts=open_counts),
+        procedures=statistics_by_procedure(query=query, open_counts=open_counts),
         buckets=buckets_of(totals),
         late=late_rows,
         late_total=late_total,
