@@ -24,6 +24,9 @@ class OwnReportSerializer(serializers.Serializer[Any]):
 
 
 class PeriodSerializer(serializers.ModelSerializer[ReportPeriod]):
+    # Declared, not derived: a small integer's range is the database's, and the schema
+    # must read the same on SQLite and PostgreSQL.
+    year = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     summary = PeriodSummarySerializer(allow_null=True, help_text="Supervisors only.")
     own_reports = OwnReportSerializer(many=True, help_text="The caller's agencies' reports.")
