@@ -15,12 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.catalogue.models import Procedure
 from dichvucong.core.models import today
 from dichvucong.organizations.models import Agency, AgencyKind, Tier
+from dichvucong.reporting.selectors import (
+    Figures,
+    StatisticsQuery,
+    statistics_by_agency,
+    statistics_figures,
+)
 
 from .figures import ReportFigures, figures_sum
 from .models import AgencyReport, AgencyReportEvent, ReportPeriod, ReportStatus
@@ -158,34 +164,27 @@ def _services_by_agency(agency_ids: list[int] | None) -> dict[int, tuple[int, in
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
-def _from_statistics(stats: object, services: tuple[int, int]) -> ReportFigures:
-    """Return the report's counts from the statistics selectors' `Figures`."""
-
-    def count(*names: str) -> int:
-        for name in names:
-            value = getattr(stats, name, None)
-            if value is not None:
-                return int(value)
-        return 0
-
+def _from_statistics(stats: Figures | None, services: tuple[int, int]) -> ReportFigures:
+    """Return the report's counts from the statistics' `Figures` (None: nothing counted)."""
+    stats = stats or Figures()
     return ReportFigures(
-        received=count("received"),
-        received_online=count("received_online"),
-        received_counter=count("received_direct", "received_counter"),
-        received_post=count("received_postal", "received_post"),
-        processed=count("processed"),
-        processed_early=count("processed_early"),
-        processed_on_time=count("processed_on_time"),
-        processed_late=count("processed_late"),
-        in_progress=count("in_progress"),
-        in_progress_overdue=count("in_progress_overdue", "in_progress_late"),
-        paid_online=count("paid_online"),
-        paid_online_amount=count("paid_online_amount"),
-        processing_counted=count("processing_counted"),
-        processing_seconds=count("processing_seconds"),
-        ratings_very_satisfied=count("ratings_very_satisfied"),
-        ratings_satisfied=count("ratings_satisfied"),
-        ratings_unsatisfied=count("ratings_unsatisfied"),
+        received=stats.received,
+        received_online=stats.received_online,
+        received_counter=stats.received_direct,
+        received_post=stats.received_postal,
+        processed=stats.processed,
+        processed_early=stats.processed_early,
+        processed_on_time=stats.processed_on_time,
+        processed_late=stats.processed_late,
+        in_progress=stats.in_progress,
+        in_progress_overdue=stats.in_progress_overdue,
+        paid_online=stats.paid_online,
+        paid_online_amount=stats.paid_online_amount,
+        processing_counted=stats.processing_counted,
+        processing_seconds=stats.processing_seconds,
+        ratings_very_satisfied=stats.ratings_very_satisfied,
+        ratings_satisfied=stats.ratings_satisfied,
+        ratings_unsatisfied=stats.ratings_unsatisfied,
         services_level_3=services[0],
         services_level_4=services[1],
     )
@@ -195,8 +194,6 @@ def report_figures_compute(
     *, period: ReportPeriod, agency: Agency, as_of: date | None = None
 ) -> ReportFigures:
     """Return the agency's figures over the period, up to `as_of` (today) at the latest."""
-    from dichvucong.reporting.selectors import StatisticsQuery, statistics_figures
-
     until = figures_as_of(period=period, on=as_of)
     services = _services_by_agency([agency.pk]).get(agency.pk, (0, 0))
     if until < period.covers_from:  # a period that has not started: nothing to count yet
@@ -292,8 +289,6 @@ def report_consolidated_compute(*, period: ReportPeriod) -> ConsolidatedReport:
     filed). The statistics of all agencies come from one grouped query over the daily
     figures (`statistics_by_agency`), so the cost does not grow with the dossiers.
     """
-    from dichvucong.reporting.selectors import StatisticsQuery, statistics_by_agency
-
     until = figures_as_of(period=period)
     filing = period_filing_rows(period=period)
     agency_ids = [row.agency.pk for row in filing]
@@ -302,15 +297,7 @@ def report_consolidated_compute(*, period: ReportPeriod) -> ConsolidatedReport:
         if until >= period.covers_from
         else []
     )
-    stats: dict[int, object] = {}
-    for item in by_agency:
-        key = getattr(item, "agency_id", None)
-        if key is None:
-            agency = getattr(item, "agency", None)
-            key = getattr(agency, "pk", None)
-        figures = getattr(item, "figures", item)
-        if key is not None:
-            stats[int(key)] = figures
+    stats = {item.agency.pk: item.figures for item in by_agency}
     services = _services_by_agency(agency_ids)
     rows: list[ConsolidatedRow] = []
     for entry in filing:
@@ -360,8 +347,6 @@ class PeriodSummary:
 
 def period_summaries(*, periods: list[ReportPeriod]) -> dict[int, PeriodSummary]:
     """Return, per period, the reporting agencies and the reports filed (two queries)."""
-    from django.db.models import Count
-
     expected = reporting_agencies().count()
     counts: dict[int, dict[str, int]] = {}
     for period_id, late, total in (
