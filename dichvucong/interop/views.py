@@ -66,14 +66,12 @@ def leg_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     user = _user(request)
     dossier = _dossier_or_404(user, code)
     chosen = next(
-        (
-            a
-            for a in available_actions(dossier=dossier, user=user)
-            if a.code == action and a.effect in LEG_EFFECTS
-        ),
-        None,
+        (a for a in available_actions(dossier=dossier, user=user) if a.code == action), None
     )
     try:
+        if chosen is not None and chosen.effect not in LEG_EFFECTS:
+            # Open to the officer, but taken on the generic form, never from here.
+            raise ActionNotAllowed(_("Thao tác này không áp dụng cho hồ sơ liên thông."))
         if chosen is None:
             # Not open to this officer here: let the engine say why (409 or 403).
             dossier_action_execute(dossier=dossier, actor=user, request=ActionRequest(action))

@@ -191,3 +191,14 @@ def test_no_send_form_without_participants(
     html = page.content.decode()
     assert 'id="lien-thong-send_to_agency"' not in html
     assert 'id="lien-thong-request_opinion"' in html
+
+
+def test_a_generic_action_is_not_taken_through_the_leg_page(
+    client: Any, examining: Dossier, people: dict[str, Any]
+) -> None:
+    act(examining, people["specialist"], "propose", comment="Trình ký")
+    approver = second_factor_force_login(client, people["approver"])
+    refused = post_leg(approver, examining, "approve", {})
+    assert refused.status_code == 409
+    examining.refresh_from_db()
+    assert examining.state is not None and examining.state.code == "approving"
