@@ -85,10 +85,12 @@ class Counters(models.Model):
         abstract = True
 
 
-class DailyFigures(Counters):
-    """What happened on one day to one agency's dossiers of one procedure, by channel."""
+class KeyedCounters(Counters):
+    """The counters of one receiving agency, one procedure and one channel.
 
-    day = models.DateField(_("ngày"))
+    The period column (`day` or `month`) and the indexes belong to each subclass.
+    """
+
     agency = models.ForeignKey(
         "organizations.Agency",
         verbose_name=_("cơ quan tiếp nhận"),
@@ -104,6 +106,15 @@ class DailyFigures(Counters):
         db_index=False,
     )
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigures(KeyedCounters):
+    """What happened on one day to one agency's dossiers of one procedure, by channel."""
+
+    day = models.DateField(_("ngày"))
 
     class Meta:
         verbose_name = _("số liệu theo ngày")
@@ -123,7 +134,7 @@ class DailyFigures(Counters):
         return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel}"
 
 
-class MonthlyFigures(Counters):
+class MonthlyFigures(KeyedCounters):
     """The sum of a month's `DailyFigures` rows per agency, procedure and channel.
 
     Kept like the daily rows (the listener updates both) and recomputed from them by
@@ -132,21 +143,6 @@ class MonthlyFigures(Counters):
     """
 
     month = models.DateField(_("tháng (ngày đầu tháng)"))
-    agency = models.ForeignKey(
-        "organizations.Agency",
-        verbose_name=_("cơ quan tiếp nhận"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-    )
-    procedure = models.ForeignKey(
-        "catalogue.Procedure",
-        verbose_name=_("thủ tục"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-    )
-    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
 
     class Meta:
         verbose_name = _("số liệu theo tháng")
