@@ -9,7 +9,7 @@ agency, another officer only their own). Definitions: docs/statistics.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,7 +33,7 @@ from .models import (
     MonthlyFigures,
     RolledMonth,
 )
-from .services import DAY_SECONDS, day_start
+from .services import DAY_SECONDS, day_start, month_after, months_between
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,7 @@ def statistics_query_for_officer(*, user: User, query: StatisticsQuery) -> Stati
 
 
 def _scoped(rows: QuerySet[Any], query: StatisticsQuery) -> QuerySet[Any]:
+    """Return `rows` (figures or dossiers) limited to the query's agencies and procedure."""
     if query.agency_id is not None:
         rows = rows.filter(agency_id=query.agency_id)
     if query.agency_ids is not None:
@@ -222,10 +223,6 @@ def _scoped(rows: QuerySet[Any], query: StatisticsQuery) -> QuerySet[Any]:
     if query.procedure_id is not None:
         rows = rows.filter(procedure_id=query.procedure_id)
     return rows
-
-
-def _month_after(month: date) -> date:
-    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _sources(query: StatisticsQuery) -> list[tuple[QuerySet[Any], str]]:
@@ -243,9 +240,8 @@ def _sources(query: StatisticsQuery) -> list[tuple[QuerySet[Any], str]]:
     )
     months: list[date] = []
     segments: list[tuple[date, date]] = []
-    month = query.date_from.replace(day=1)
-    while month <= query.date_to:
-        last = _month_after(month) - timedelta(days=1)
+    for month in months_between(query.date_from, query.date_to):
+        last = month_after(month) - timedelta(days=1)
         whole = month >= query.date_from and (last <= query.date_to or query.date_to >= today)
         if whole and month in rolled:
             months.append(month)
@@ -255,7 +251,6 @@ def _sources(query: StatisticsQuery) -> list[tuple[QuerySet[Any], str]]:
                 segments[-1] = (segments[-1][0], end)
             else:
                 segments.append((start, end))
-        month = _month_after(month)
     sources: list[tuple[QuerySet[Any], str]] = []
     if months:
         sources.append((_scoped(MonthlyFigures.objects.filter(month__in=months), query), "month"))
@@ -296,15 +291,7 @@ def _open_dossiers(query: StatisticsQuery) -> QuerySet[Dossier]:
     if query.end <= timezone.now():
         # A past period: leave out what came after it.
         dossiers = dossiers.filter(submitted_at__lt=query.end)
-    if query.agency_id is not None:
-        dossiers = dossiers.filter(agency_id=query.agency_id)
-    if query.agency_ids is not None:
-        dossiers = dossiers.filter(agency_id__in=sorted(query.agency_ids))
-    if query.tier:
-        dossiers = dossiers.filter(agency__tier=query.tier)
-    if query.procedure_id is not None:
-        dossiers = dossiers.filter(procedure_id=query.procedure_id)
-    return dossiers
+    return _scoped(dossiers, query)
 
 
 def _sums() -> dict[str, Sum]:
@@ -437,19 +424,12 @@ def statistics_by_procedure(
     return [ProcedureFigures(procedure=p, figures=figures[p.pk]) for p in procedures]
 
 
-def _months(date_from: date, date_to: date) -> Iterable[date]:
-    month = date_from.replace(day=1)
-    while month <= date_to:
-        yield month
-        month = (month + timedelta(days=32)).replace(day=1)
-
-
 def statistics_by_month(*, query: StatisticsQuery) -> list[PeriodFigures]:
     """Return each month of the period (every month, empty ones too); no live figures."""
     totals = _sum_rows(query, "month")
     return [
         PeriodFigures(month=m, figures=_figures(totals.get(m, {})))
-        for m in _months(query.date_from, query.date_to)
+        for m in months_between(query.date_from, query.date_to)
     ]
 
 

@@ -317,20 +317,27 @@ def daily_figures_rebuild(*, date_from: date | None = None, date_to: date | None
     return int(written)
 
 
-def _month_after(month: date) -> date:
+def month_after(month: date) -> date:
+    """Return the first day of the month after the one `month` falls in."""
     return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def months_between(date_from: date, date_to: date) -> list[date]:
+    """Return the first day of every month touching `date_from`..`date_to`."""
+    months = []
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        months.append(month)
+        month = month_after(month)
+    return months
 
 
 def monthly_figures_roll(*, date_from: date, date_to: date) -> int:
     """Recompute the monthly rows of every month touching `date_from`..`date_to` from the
     daily rows, and mark those months rolled; return the number of months."""
     first = date_from.replace(day=1)
-    end = _month_after(date_to)
-    months = []
-    month = first
-    while month < end:
-        months.append(month)
-        month = _month_after(month)
+    end = month_after(date_to)
+    months = months_between(date_from, date_to)
     dialect = _Dialect()
     table = MonthlyFigures._meta.db_table
     columns = ", ".join(COUNTER_FIELDS)
