@@ -8,7 +8,6 @@ what the files say.
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,15 +22,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
+from weasyprint import HTML
 
 from dichvucong.documents.circular01 import (
     FONT_FAMILY,
     FONTS_DIR,
-    LocalURLFetcher,
-    font_face_css,
-    vn_date,
+    _render_state,
+    place_date_line,
 )
 from dichvucong.organizations.models import Agency
 
@@ -241,25 +238,18 @@ def consolidated_xlsx(report: ConsolidatedReport) -> bytes:
 
 # --- PDF -------------------------------------------------------------------------------
 
-_thread = threading.local()
-
 
 def _render_pdf(html: str) -> bytes:
-    state = getattr(_thread, "state", None)
-    if state is None:
-        fetcher = LocalURLFetcher()
-        font_config = FontConfiguration()
-        css = CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher)
-        state = _thread.state = (fetcher, font_config, css)
-    fetcher, font_config, css = state
-    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[css], font_config=font_config)
+    """Render with the documents app's fonts and fetcher (loaded once per thread)."""
+    state = _render_state()
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=state.fetcher)
+    pdf: bytes = document.write_pdf(stylesheets=[state.font_css], font_config=state.font_config)
     return pdf
 
 
 def _place_date(agency: Agency | None) -> str:
     place = agency.administrative_unit.name if agency is not None else settings.PROVINCE_NAME
-    return f"{place}, {vn_date(timezone.localdate())}"
+    return place_date_line(place, timezone.localdate())
 
 
 def agency_report_pdf(data: AgencyReportDocument) -> bytes:
