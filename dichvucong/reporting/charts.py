@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
-from .dashboard import format_int
+from .dashboard import Dashboard, format_int
 
 
 def _n(value: float) -> str:
@@ -194,3 +195,40 @@ def horizontal_bars(*, title: str, rows: Sequence[tuple[str, int]], width: int =
         title,
         mark_safe("".join(parts)),  # noqa: S308 - every part was built by format_html
     )
+
+
+def dashboard_charts(board: Dashboard) -> dict[str, SafeString]:
+    """Return the dashboard's four charts, keyed by their name in the template."""
+    months, totals = board.months, board.totals
+    return {
+        "chart_months": grouped_bars(
+            title=_("Hồ sơ tiếp nhận và đã giải quyết theo tháng"),
+            labels=[f"{m.month:%m/%Y}" for m in months],
+            series=[
+                Series(_("Tiếp nhận"), [m.figures.received for m in months], COLORS[0]),
+                Series(_("Đã giải quyết"), [m.figures.processed for m in months], COLORS[2]),
+                Series(_("Trễ hạn"), [m.figures.processed_late for m in months], COLORS[3]),
+            ],
+        ),
+        "chart_timeliness": stacked_bar(
+            title=_("Kết quả giải quyết: trước hạn, đúng hạn, trễ hạn"),
+            parts=[
+                (_("Trước hạn"), totals.processed_early),
+                (_("Đúng hạn"), totals.processed_on_time),
+                (_("Trễ hạn"), totals.processed_late),
+            ],
+            colors=TIMELINESS_COLORS,
+        ),
+        "chart_channels": stacked_bar(
+            title=_("Hình thức nộp hồ sơ"),
+            parts=[
+                (_("Trực tuyến"), totals.received_online),
+                (_("Trực tiếp"), totals.received_direct),
+                (_("Bưu chính"), totals.received_postal),
+            ],
+        ),
+        "chart_distribution": horizontal_bars(
+            title=_("Phân bố thời gian giải quyết"),
+            rows=[(b.label, b.count) for b in board.buckets],
+        ),
+    }

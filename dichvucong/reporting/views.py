@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import User
 from dichvucong.backoffice.access import forbidden, officer_required
@@ -18,6 +17,13 @@ from .forms import StatisticsFilterForm
 from .selectors import statistics_query_for_officer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _query_without(request: HttpRequest, name: str) -> str:
+    """Return the page's query string without `name`, for a link that sets it anew."""
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
 
 
 @officer_required
@@ -51,65 +57,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.local().order_by("name").only("code", "name")
     if query.agency_ids is not None:
         agencies = agencies.filter(pk__in=sorted(query.agency_ids))
-    totals = board.totals
-    month_labels = [f"{m.month:%m/%Y}" for m in board.months]
-    params = request.GET.copy()
-    params.pop("format", None)
-    params.pop("agency", None)
+    columns = table_columns()
     context = {
         "form": form,
         "board": board,
         "agencies": list(agencies),
         "tiers": Tier.choices,
-        "headline": [(c.key, c.label, c.text(totals)) for c in headline_columns()],
-        "columns": table_columns(),
-        "agency_rows": [
-            (r.agency, [c.text(r.figures) for c in table_columns()]) for r in board.agencies
-        ],
+        "headline": [(c.key, c.label, c.text(board.totals)) for c in headline_columns()],
+        "columns": columns,
+        "agency_rows": [(r.agency, [c.text(r.figures) for c in columns]) for r in board.agencies],
         "procedure_rows": [
-            (r.procedure, [c.text(r.figures) for c in table_columns()]) for r in board.procedures
+            (r.procedure, [c.text(r.figures) for c in columns]) for r in board.procedures
         ],
         "slowest_agencies": board.slowest_agencies,
         "slowest_procedures": board.slowest_procedures,
-        "base_query": params.urlencode(),
+        "agency_query": _query_without(request, "agency"),
+        "procedure_query": _query_without(request, "procedure"),
         "export_query": request.GET.urlencode(),
-        "chart_months": charts.grouped_bars(
-            title=_("Hồ sơ tiếp nhận và đã giải quyết theo tháng"),
-            labels=month_labels,
-            series=[
-                charts.Series(
-                    _("Tiếp nhận"), [m.figures.received for m in board.months], charts.COLORS[0]
-                ),
-                charts.Series(
-                    _("Đã giải quyết"),
-                    [m.figures.processed for m in board.months],
-                    charts.COLORS[2],
-                ),
-                charts.Series(
-                    _("Trễ hạn"), [m.figures.processed_late for m in board.months], charts.COLORS[3]
-                ),
-            ],
-        ),
-        "chart_timeliness": charts.stacked_bar(
-            title=_("Kết quả giải quyết: trước hạn, đúng hạn, trễ hạn"),
-            parts=[
-                (_("Trước hạn"), totals.processed_early),
-                (_("Đúng hạn"), totals.processed_on_time),
-                (_("Trễ hạn"), totals.processed_late),
-            ],
-            colors=charts.TIMELINESS_COLORS,
-        ),
-        "chart_channels": charts.stacked_bar(
-            title=_("Hình thức nộp hồ sơ"),
-            parts=[
-                (_("Trực tuyến"), totals.received_online),
-                (_("Trực tiếp"), totals.received_direct),
-                (_("Bưu chính"), totals.received_postal),
-            ],
-        ),
-        "chart_distribution": charts.horizontal_bars(
-            title=_("Phân bố thời gian giải quyết"),
-            rows=[(b.label, b.count) for b in board.buckets],
-        ),
+        **charts.dashboard_charts(board),
     }
     return render(request, "reporting/dashboard.html", context)
