@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -311,6 +312,22 @@ FINISHED_STATUSES = (
 )
 
 
+# Conditions other apps add to what an officer reads, given the officer's agencies (the
+# interop app: dossiers sent to those agencies on an inter-agency leg).
+ReaderCondition = Callable[[list[int]], Q]
+
+_reader_conditions: dict[str, ReaderCondition] = {}
+
+
+def reader_condition_register(name: str, condition: ReaderCondition) -> None:
+    """Let an app widen `OfficerScope.readable()` from its ready().
+
+    `condition(agency_ids)` returns the condition on dossiers the officers of those
+    agencies may also read, beyond the dossiers of their agencies.
+    """
+    _reader_conditions[name] = condition
+
+
 @dataclass(frozen=True)
 class OfficerScope:
     """What an officer reaches: roles per agency, or every agency for a supervisor."""
@@ -330,17 +347,18 @@ class OfficerScope:
         return Q(agency_id__in=sorted(self.agency_ids)) & ~Q(status=DossierStatus.DRAFT)
 
     def readable(self) -> Q:
-        """Return `visible()` and the dossiers sent to the officer's agencies on a leg.
+        """Return `visible()` and the dossiers other apps let the officer's agencies read.
 
-        An agency that receives a dossier on an inter-agency leg (interop) reads it
-        whole; it acts only through the leg's actions.
+        An agency that receives a dossier on an inter-agency leg (interop, through
+        `reader_condition_register`) reads it whole; it acts only through the leg's actions.
         """
         if self.supervisor or not self.agency_ids:
             return self.visible()
-        sent = Dossier.objects.filter(legs__to_agency_id__in=sorted(self.agency_ids)).values("pk")
-        return (Q(agency_id__in=sorted(self.agency_ids)) | Q(pk__in=sent)) & ~Q(
-            status=DossierStatus.DRAFT
-        )
+        agency_ids = sorted(self.agency_ids)
+        condition = Q(agency_id__in=agency_ids)
+        for extra in _reader_conditions.values():
+            condition |= extra(agency_ids)
+        return condition & ~Q(status=DossierStatus.DRAFT)
 
 
 def officer_scope(*, user: User) -> OfficerScope:

@@ -13,6 +13,7 @@ class InteropConfig(AppConfig):
             effect_handler_register,
         )
         from dichvucong.dossiers.events import event_listener_register
+        from dichvucong.dossiers.selectors import reader_condition_register
         from dichvucong.workflows.models import Effect
 
         from . import selectors, services
@@ -26,3 +27,4 @@ class InteropConfig(AppConfig):
             "interop-legs", lambda dossier, user: selectors.leg_roles(dossier=dossier, user=user)
         )
         event_listener_register("interop-leg-events", services.leg_event_link)
+        reader_condition_register("interop-legs", selectors.leg_reader_condition)

@@ -42,22 +42,23 @@ def participant_targets(*, procedure_id: int, sender: Agency) -> list[Target]:
         .select_related("agency")
         .order_by("position", "pk")
     )
-    units = _ancestor_unit_ids(sender) if any(p.agency_id is None for p in participants) else []
+    tiers = {p.tier for p in participants if p.agency_id is None}
+    committees: dict[str, Agency] = {}
+    if tiers:
+        # The People's Committee of each tier over the sender's area (the first by code).
+        for committee in (
+            Agency.objects.valid_on()
+            .filter(
+                tier__in=tiers,
+                kind=AgencyKind.PEOPLE_COMMITTEE,
+                administrative_unit_id__in=_ancestor_unit_ids(sender),
+            )
+            .order_by("code")
+        ):
+            committees.setdefault(committee.tier, committee)
     targets: list[Target] = []
     for participant in participants:
-        if participant.agency is not None:
-            agency: Agency | None = participant.agency
-        else:
-            agency = (
-                Agency.objects.valid_on()
-                .filter(
-                    tier=participant.tier,
-                    kind=AgencyKind.PEOPLE_COMMITTEE,
-                    administrative_unit_id__in=units,
-                )
-                .order_by("code")
-                .first()
-            )
+        agency = participant.agency or committees.get(participant.tier)
         if agency is not None and agency.pk != sender.pk:
             targets.append(Target(participant=participant, agency=agency))
     return targets
@@ -76,6 +77,17 @@ def holder_leg(legs: list[Leg]) -> Leg | None:
     """Return the open transfer leg whose target holds the dossier now (the latest)."""
     transfers = [leg for leg in legs if leg.kind == LegKind.TRANSFER and leg.is_open]
     return transfers[-1] if transfers else None
+
+
+def leg_sender(*, dossier: Dossier, legs: list[Leg]) -> tuple[Agency, Leg | None]:
+    """Return the agency holding the dossier now, and the leg that brought it there.
+
+    `legs` are the dossier's legs in the order sent (open ones at least).
+    """
+    holder = holder_leg(legs)
+    if holder is not None:
+        return holder.to_agency, holder
+    return dossier.agency, None
 
 
 def _acting_agencies(user: User) -> QuerySet[Membership]:
@@ -147,10 +159,17 @@ def dossier_legs(*, dossier: Dossier) -> list[Leg]:
     )
 
 
-def leg_reader_condition(*, agency_ids: list[int]) -> Q:
-    """Return the condition on dossiers that were sent to one of the agencies on a leg."""
-    return Q(
-        pk__in=Leg.objects.filter(to_agency_id__in=agency_ids)
-        .exclude(state="cancelled")
-        .values("dossier_id")
-    )
+def leg_reader_condition(agency_ids: list[int]) -> Q:
+    """Return the condition on dossiers that were sent to one of the agencies on a leg.
+
+    Registered with `dossiers.selectors.reader_condition_register`: officers of those
+    agencies read the dossier (`OfficerScope.readable`).
+    """
+    return Q(pk__in=Leg.objects.filter(to_agency_id__in=agency_ids).values("dossier_id"))
+
+
+def is_leg_reader(*, dossier: Dossier, user: User) -> bool:
+    """Whether the dossier was sent on a leg to one of the user's agencies."""
+    return Leg.objects.filter(
+        dossier_id=dossier.pk, to_agency_id__in=user_agency_ids(user=user)
+    ).exists()
