@@ -56,10 +56,13 @@ class LegActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.effect = effect
         self.code = code
+        self.targets = list(targets)
         if effect == Effect.SEND_TO_AGENCY:
             self.fields["agency"] = AgencyChoiceField(
                 label=_("Cơ quan nhận hồ sơ"),
-                queryset=Agency.objects.filter(pk__in=[a.pk for a in targets]).order_by("code"),
+                queryset=Agency.objects.filter(pk__in=[a.pk for a in self.targets]).order_by(
+                    "code"
+                ),
                 empty_label=_("— Chọn cơ quan —"),
                 error_messages={
                     "required": _("Vui lòng chọn cơ quan nhận hồ sơ liên thông."),

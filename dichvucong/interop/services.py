@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dichvucong.accounts.models import Membership, Role, User
+from dichvucong.accounts.models import User
 from dichvucong.core import workdays
 from dichvucong.dossiers.actions import (
     ActionForbidden,
@@ -141,14 +141,6 @@ def _lock_open_legs(dossier: Dossier) -> list[Leg]:
     )
 
 
-def _sender(dossier: Dossier, legs: list[Leg]) -> tuple[Agency, Leg | None]:
-    """Return the agency holding the dossier now, and the leg that brought it there."""
-    holder = selectors.holder_leg(legs)
-    if holder is not None:
-        return holder.to_agency, holder
-    return dossier.agency, None
-
-
 def _leg_data(leg: Leg, link: str) -> dict[str, Any]:
     return {
         "id": leg.pk,
@@ -174,7 +166,7 @@ def send_to_agency_effect(context: EffectContext) -> None:
     """Create a transfer leg to a participant of the procedure, with its share as deadline."""
     dossier = context.dossier
     legs = _lock_open_legs(dossier)
-    sender, parent = _sender(dossier, legs)
+    sender, parent = selectors.leg_sender(dossier=dossier, legs=legs)
     target_id = _agency_from(context.request.extra.get("agency"))
     if target_id is None:
         raise ValidationError({"agency": [_("Vui lòng chọn cơ quan nhận hồ sơ liên thông.")]})
@@ -215,7 +207,7 @@ def request_opinion_effect(context: EffectContext) -> None:
     """Create an opinion leg to another agency, with the deadline the sender sets."""
     dossier = context.dossier
     legs = _lock_open_legs(dossier)
-    sender, parent = _sender(dossier, legs)
+    sender, parent = selectors.leg_sender(dossier=dossier, legs=legs)
     target_id = _agency_from(context.request.extra.get("agency"))
     target = (
         Agency.objects.valid_on().filter(pk=target_id).first() if target_id is not None else None
@@ -246,14 +238,6 @@ def request_opinion_effect(context: EffectContext) -> None:
     _dispatch_if_remote(leg)
 
 
-def _acting_agency_ids(actor: User) -> set[int]:
-    return set(
-        Membership.objects.filter(user=actor, user__is_active=True)
-        .exclude(role=Role.SUPERVISOR)
-        .values_list("agency_id", flat=True)
-    )
-
-
 def _leg_for_actor(context: EffectContext, candidates: list[Leg]) -> Leg:
     """Pick the leg the action closes: the one named (the system) or the actor's own."""
     wanted = context.request.extra.get("leg_id")
@@ -262,7 +246,7 @@ def _leg_for_actor(context: EffectContext, candidates: list[Leg]) -> Leg:
         if leg is None:
             raise ActionNotAllowed(_("Chặng liên thông này không còn mở."))
         return leg
-    mine = _acting_agency_ids(context.actor)
+    mine = set(selectors.user_agency_ids(user=context.actor))
     own = [leg for leg in candidates if leg.to_agency_id in mine]
     if wanted is not None:
         own = [leg for leg in own if leg.pk == wanted]

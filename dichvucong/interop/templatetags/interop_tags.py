@@ -11,7 +11,8 @@ from dichvucong.accounts.models import User
 from dichvucong.dossiers.models import Dossier
 
 from ..forms import LEG_EFFECTS
-from ..panel import is_leg_reader, leg_panel
+from ..panel import leg_panel
+from ..selectors import is_leg_reader
 
 register = template.Library()
 
@@ -23,7 +24,11 @@ def interop_leg_panel(context: Any, dossier: Dossier) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):
         return {"panel": None}
-    return {"panel": leg_panel(dossier=dossier, user=user), "dossier": dossier, "request": request}
+    # The page's action forms carry the actions open to the user: no second reading.
+    forms = context.get("action_forms")
+    actions = [form.action for form in forms] if forms is not None else None
+    panel = leg_panel(dossier=dossier, user=user, actions=actions)
+    return {"panel": panel, "dossier": dossier, "request": request}
 
 
 @register.filter
