@@ -32,7 +32,15 @@ from dichvucong.documents.circular01 import (
 )
 from dichvucong.organizations.models import Agency
 
-from .figures import FIGURE_ROWS, FigureRow, ReportFigures, figure_text, figure_value
+from .figures import (
+    FIGURE_ROWS,
+    SUMMARY_ROWS,
+    FigureRow,
+    ReportFigures,
+    figure_cells,
+    figure_lines,
+    figure_value,
+)
 from .models import AgencyReport, ReportPeriod
 from .selectors import ConsolidatedReport
 
@@ -191,7 +199,7 @@ def consolidated_xlsx(report: ConsolidatedReport) -> bytes:
             sheet.column_dimensions[column].width = width
 
         agencies = workbook.create_sheet(_("Theo cơ quan"))
-        columns = [line for line in FIGURE_ROWS if not line.indent]
+        columns = SUMMARY_ROWS
         _header(
             agencies,
             1,
@@ -261,10 +269,7 @@ def agency_report_pdf(data: AgencyReportDocument) -> bytes:
                 "data": data,
                 "font_family": FONT_FAMILY,
                 "PROVINCE_NAME": settings.PROVINCE_NAME,
-                "lines": [
-                    {"row": row, "text": figure_text(figure_value(data.figures, row))}
-                    for row in FIGURE_ROWS
-                ],
+                "lines": figure_lines(data.figures),
                 "range_line": _range_line(data.period, data.as_of),
                 "status_line": _status_line(data.report),
                 "narratives": _narratives(data.report),
@@ -276,7 +281,6 @@ def agency_report_pdf(data: AgencyReportDocument) -> bytes:
 
 def consolidated_pdf(report: ConsolidatedReport, *, issuer: Agency | None = None) -> bytes:
     """Return the consolidated report as a PDF, issued by the supervisor's agency."""
-    columns = [row for row in FIGURE_ROWS if not row.indent]
     with translation.override("vi"):
         html = render_to_string(
             "periodic_reports/pdf/consolidated.html",
@@ -285,19 +289,12 @@ def consolidated_pdf(report: ConsolidatedReport, *, issuer: Agency | None = None
                 "issuer": issuer,
                 "font_family": FONT_FAMILY,
                 "province": settings.PROVINCE_NAME,
-                "lines": [
-                    {"row": row, "text": figure_text(figure_value(report.totals, row))}
-                    for row in FIGURE_ROWS
-                ],
-                "columns": columns,
+                "lines": figure_lines(report.totals),
+                "columns": SUMMARY_ROWS,
                 "table": [
-                    {
-                        "entry": entry,
-                        "cells": [figure_text(figure_value(entry.figures, c)) for c in columns],
-                    }
-                    for entry in report.rows
+                    {"entry": entry, "cells": figure_cells(entry.figures)} for entry in report.rows
                 ],
-                "totals": [figure_text(figure_value(report.totals, c)) for c in columns],
+                "totals": figure_cells(report.totals),
                 "range_line": _range_line(report.period, report.as_of),
                 "date_line": _place_date(None),
                 "narrative_labels": [_(label) for _name, label in NARRATIVE_LABELS],

@@ -144,6 +144,10 @@ FIGURE_ROWS: tuple[FigureRow, ...] = (
 )
 
 
+# The columns of the per-agency tables: the headline rows, without their breakdowns.
+SUMMARY_ROWS: tuple[FigureRow, ...] = tuple(row for row in FIGURE_ROWS if not row.indent)
+
+
 def figure_value(figures: ReportFigures, row: FigureRow) -> int | Decimal | None:
     """Return the value of `row` for `figures` (None where a share has no denominator)."""
     value: int | Decimal | None = getattr(figures, row.attribute)
@@ -157,3 +161,13 @@ def figure_text(value: int | Decimal | None) -> str:
     if isinstance(value, Decimal):
         return f"{value:.1f}".replace(".", ",")
     return f"{value:,}".replace(",", ".")
+
+
+def figure_lines(figures: ReportFigures) -> list[dict[str, Any]]:
+    """Return the figures table's rows (`row`, `text`) as the page and the PDF show them."""
+    return [{"row": row, "text": figure_text(figure_value(figures, row))} for row in FIGURE_ROWS]
+
+
+def figure_cells(figures: ReportFigures) -> list[str]:
+    """Return the texts of the `SUMMARY_ROWS` of `figures`: one line of a per-agency table."""
+    return [figure_text(figure_value(figures, row)) for row in SUMMARY_ROWS]

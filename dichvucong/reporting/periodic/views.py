@@ -25,7 +25,7 @@ from dichvucong.core.models import today
 from dichvucong.organizations.models import Agency
 
 from . import exports, selectors, services
-from .figures import FIGURE_ROWS, ReportFigures, figure_text, figure_value
+from .figures import SUMMARY_ROWS, ReportFigures, figure_cells, figure_lines
 from .forms import NarrativeForm, PeriodCreateForm, ReopenForm
 from .models import AgencyReport, ReportPeriod
 
@@ -65,11 +65,6 @@ def _agency_or_404(access: selectors.ReportAccess, code: str) -> Agency:
         return selectors.report_agency_for_user(access=access, agency_code=code)
     except Agency.DoesNotExist:
         raise Http404(_("Không có báo cáo này.")) from None
-
-
-def figure_lines(figures: ReportFigures) -> list[dict[str, Any]]:
-    """Return the figures table's rows as the page shows them."""
-    return [{"row": row, "text": figure_text(figure_value(figures, row))} for row in FIGURE_ROWS]
 
 
 @reports_required
@@ -300,18 +295,8 @@ def consolidated(request: HttpRequest, access: selectors.ReportAccess, pk: int) 
         "consolidated": report,
         "period": report.period,
         "lines": figure_lines(report.totals),
-        "columns": [row for row in FIGURE_ROWS if not row.indent],
-        "table": [
-            {
-                "row": row,
-                "cells": [
-                    figure_text(figure_value(row.figures, column))
-                    for column in FIGURE_ROWS
-                    if not column.indent
-                ],
-            }
-            for row in report.rows
-        ],
+        "columns": SUMMARY_ROWS,
+        "table": [{"row": row, "cells": figure_cells(row.figures)} for row in report.rows],
         "exports": [("Excel", base + "xlsx/"), ("PDF", base + "pdf/")],
     }
     return render(request, "periodic_reports/consolidated.html", context)
