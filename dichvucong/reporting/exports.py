@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -53,9 +54,7 @@ def _table(
 def dashboard_xlsx(dashboard: Dashboard) -> bytes:
     """Return the workbook: totals, months, agencies, procedures, distribution, late list."""
     book = Workbook()
-    totals = book.create_sheet(_("Tổng hợp")[:31], 0)
-    for extra in book.worksheets[1:]:
-        book.remove(extra)
+    totals = book.active
     totals.title = _("Tổng hợp")[:31]
     totals.append([_("Thống kê tình hình giải quyết hồ sơ")])
     totals.append([_period(dashboard)])
@@ -98,7 +97,7 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
     distribution.append([_("Thời gian giải quyết"), _("Số hồ sơ")])
     for bucket in dashboard.buckets:
         distribution.append([bucket.label, bucket.count])
-    late = book.create_sheet(_("Hồ sơ trễ hạn"))
+    late = book.create_sheet(_("Hồ sơ đang quá hạn"))
     late.append([_("Mã hồ sơ"), _("Cơ quan"), _("Thủ tục"), _("Hẹn trả"), _("Trạng thái")])
     for dossier in dashboard.late:
         late.append(
@@ -121,8 +120,6 @@ def _procedure_name(procedure: Any) -> str:
 
 
 def _local(moment: Any) -> str:
-    from django.utils import timezone
-
     return "" if moment is None else f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
 
 
