@@ -25,6 +25,7 @@ from ..selectors import (
     statistics_by_agency,
     statistics_by_month,
     statistics_figures,
+    statistics_open_counts,
     statistics_query_for_officer,
 )
 
@@ -102,7 +103,8 @@ class StatisticsView(APIView):
         if not form.is_valid():
             raise ValidationError(form.param_errors())
         query = statistics_query_for_officer(user=request.user, query=form.query())  # type: ignore[arg-type]
-        totals = statistics_figures(query=query)
+        open_counts = statistics_open_counts(query=query)
+        totals = statistics_figures(query=query, open_counts=open_counts)
         return Response(
             {
                 "from": query.date_from.isoformat(),
@@ -118,7 +120,7 @@ class StatisticsView(APIView):
                         "tier": row.agency.tier,
                         "figures": row.figures.as_dict(),
                     }
-                    for row in statistics_by_agency(query=query)
+                    for row in statistics_by_agency(query=query, open_counts=open_counts)
                 ],
                 "by_month": [
                     {"month": f"{row.month:%Y-%m}", "figures": row.figures.as_dict()}
