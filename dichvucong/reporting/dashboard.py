@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import User
@@ -135,7 +133,6 @@ class Dashboard:
     buckets: list[Bucket]
     late: list[Dossier]
     late_total: int
-    generated_at: date
 
     @property
     def slowest_procedures(self) -> list[ProcedureFigures]:
@@ -166,5 +163,4 @@ def dashboard_build(*, query: StatisticsQuery, officer: User) -> Dashboard:
         buckets=buckets_of(totals),
         late=late_rows,
         late_total=late_total,
-        generated_at=timezone.localdate(),
     )
