@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,10 +77,7 @@ def dossier_event_sync_record(event: DossierEvent) -> None:
     dossier = event.dossier
     if dossier.status == DossierStatus.DRAFT or event.to_status == DossierStatus.DRAFT:
         return
-    elsewhere = event.action == EXCHANGE_RECEIVED
-    sync, first = DossierSync.objects.get_or_create(
-        dossier=dossier, defaults={"reported_elsewhere": elsewhere, "synchronised": elsewhere}
-    )
+    sync, first = _sync_start(dossier, elsewhere=event.action == EXCHANGE_RECEIVED)
     if sync.reported_elsewhere:
         return
     entries = _entries_for(event, first=first)
@@ -95,6 +92,16 @@ def dossier_event_sync_record(event: DossierEvent) -> None:
         DossierSync.objects.filter(pk=sync.pk).update(synchronised=False)
     dossier_id = dossier.pk
     transaction.on_commit(lambda: _queue_delivery(dossier_id))
+
+
+def _sync_start(dossier: Dossier, *, elsewhere: bool) -> tuple[DossierSync, bool]:
+    """Return the dossier's synchronisation row, created on first sight, and whether it was.
+
+    A dossier another installation reports starts synchronised and is never sent.
+    """
+    return DossierSync.objects.get_or_create(
+        dossier=dossier, defaults={"reported_elsewhere": elsewhere, "synchronised": elsewhere}
+    )
 
 
 def _queue_delivery(dossier_id: int) -> None:
@@ -271,15 +278,11 @@ def sync_due_deliver(*, everything: bool = False, limit: int | None = None) -> R
     With `everything`, failed entries go back to pending and nobody waits for the
     backoff: an administrator's "send again now".
     """
-    report = RetryReport()
     if not sync_enabled():
-        return report
+        return RetryReport()
     now = timezone.now()
     if everything:
-        with transaction.atomic():
-            SyncEntry.objects.exclude(state=EntryState.SENT).update(
-                state=EntryState.PENDING, next_attempt_at=now
-            )
+        _entries_release(SyncEntry.objects.all(), now=now)
     batch = limit or int(getattr(settings, "NATIONAL_SYNC_BATCH", 500))
     dossier_ids = list(
         SyncEntry.objects.filter(state=EntryState.PENDING, next_attempt_at__lte=now)
@@ -287,6 +290,17 @@ def sync_due_deliver(*, everything: bool = False, limit: int | None = None) -> R
         .values_list("dossier_id", flat=True)
         .distinct()[:batch]
     )
+    return _dossiers_deliver(dossier_ids)
+
+
+def _entries_release(entries: QuerySet[SyncEntry], *, now: datetime) -> None:
+    """Put the unsent of `entries` back to pending, due `now` (an administrator's retry)."""
+    entries.exclude(state=EntryState.SENT).update(state=EntryState.PENDING, next_attempt_at=now)
+
+
+def _dossiers_deliver(dossier_ids: list[int]) -> RetryReport:
+    """Deliver each dossier's queue in turn; return the sum of what the runs did."""
+    report = RetryReport()
     for dossier_id in dossier_ids:
         result = dossier_sync_deliver(dossier_id=dossier_id)
         report.dossiers += 1
@@ -309,18 +323,17 @@ def dossiers_sync_backfill(*, since: datetime | None = None) -> int:
     missing = Dossier.objects.exclude(status=DossierStatus.DRAFT).filter(national_sync__isnull=True)
     if since is not None:
         missing = missing.filter(submitted_at__gte=since)
-    missing = missing.select_related(
-        "procedure", "agency", "applicant__profile__administrative_unit"
-    ).order_by("pk")
+    received = DossierEvent.objects.filter(dossier_id=OuterRef("pk"), action=EXCHANGE_RECEIVED)
+    missing = (
+        missing.select_related("procedure", "agency", "applicant__profile__administrative_unit")
+        .annotate(elsewhere=Exists(received))
+        .order_by("pk")
+    )
     created = 0
     for dossier in missing.iterator(chunk_size=200):
         with transaction.atomic():
-            elsewhere = dossier.events.filter(action=EXCHANGE_RECEIVED).exists()
-            _sync, first = DossierSync.objects.get_or_create(
-                dossier=dossier,
-                defaults={"reported_elsewhere": elsewhere, "synchronised": elsewhere},
-            )
-            if not first or elsewhere:
+            _sync, first = _sync_start(dossier, elsewhere=dossier.elsewhere)
+            if not first or dossier.elsewhere:
                 continue
             last = dossier.events.order_by("-created_at", "-pk").first()
             SyncEntry.objects.create(
@@ -335,16 +348,5 @@ def dossiers_sync_backfill(*, since: datetime | None = None) -> int:
 
 def dossiers_sync_retry(*, dossier_ids: list[int]) -> RetryReport:
     """Send the named dossiers' unsent entries again now, failed ones included."""
-    report = RetryReport()
-    with transaction.atomic():
-        SyncEntry.objects.filter(dossier_id__in=dossier_ids).exclude(state=EntryState.SENT).update(
-            state=EntryState.PENDING, next_attempt_at=timezone.now()
-        )
-    for dossier_id in dossier_ids:
-        result = dossier_sync_deliver(dossier_id=dossier_id)
-        report.dossiers += 1
-        report.sent += result.sent
-        report.failed += result.failed
-        if result.error:
-            report.errors.append(result.error)
-    return report
+    _entries_release(SyncEntry.objects.filter(dossier_id__in=dossier_ids), now=timezone.now())
+    return _dossiers_deliver(dossier_ids)
