@@ -69,6 +69,8 @@ class SyncOverview:
     failed_entries: int
     waiting: Sequence[DossierSync]
     failures: Sequence[SyncEntry]
+    # The dossiers of `waiting` the viewer may send again.
+    retryable: frozenset[int]
 
 
 def sync_overview(*, viewer: SyncViewer) -> SyncOverview:
@@ -111,6 +113,7 @@ def sync_overview(*, viewer: SyncViewer) -> SyncOverview:
         failed_entries=entries["failed"],
         waiting=waiting,
         failures=failures,
+        retryable=frozenset(row.dossier_id for row in waiting if viewer.may_retry(row.dossier)),
     )
 
 

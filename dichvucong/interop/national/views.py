@@ -35,7 +35,6 @@ def status_page(request: HttpRequest) -> HttpResponse:
         "national_sync/status.html",
         {
             "overview": selectors.sync_overview(viewer=viewer),
-            "viewer": viewer,
             "may_retry": viewer.may_retry(),
             "enabled": services.sync_enabled(),
         },
