@@ -77,9 +77,13 @@ def _unit_codes(dossier: Dossier) -> dict[str, str]:
     return codes
 
 
+def _paid_online(dossier: Dossier) -> bool:
+    """Return whether a fee of the dossier was paid online (DaThanhToanTrucTuyen)."""
+    return Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID).exists()
+
+
 def dossier_flags(dossier: Dossier) -> dict[str, int]:
     """Return the per-dossier flags the national portal counts (1 yes, 0 no)."""
-    paid_online = Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID).exists()
     identified = bool(
         dossier.applicant_id
         and ExternalIdentity.objects.filter(user_id=dossier.applicant_id).exists()
@@ -87,7 +91,7 @@ def dossier_flags(dossier: Dossier) -> dict[str, int]:
     digitised = dossier.documents.exists()
     return {
         "DaXacThucDinhDanhDienTu": int(identified),
-        "DaThanhToanTrucTuyen": int(bool(paid_online)),
+        "DaThanhToanTrucTuyen": int(_paid_online(dossier)),
         "DaSoHoa": int(digitised),
         "TaiSuDungGiayTo": 0,
         "LayTuKhoDuLieu": 0,
@@ -190,5 +194,5 @@ def status_payload(event: DossierEvent) -> dict[str, Any]:
         "NgayHenTra": national_date(dossier.due_at, compact=True),
         "NgayCoKetQua": national_date(dossier.result_at, compact=True),
         "NgayTraKetQua": national_date(dossier.handed_back_at, compact=True),
-        "DaThanhToanTrucTuyen": dossier_flags(dossier)["DaThanhToanTrucTuyen"],
+        "DaThanhToanTrucTuyen": int(_paid_online(dossier)),
     }
