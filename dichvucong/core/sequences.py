@@ -9,6 +9,7 @@ rolls back gives its number back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, models
@@ -33,3 +34,25 @@ def counter_next(
         )
         row = cursor.fetchone()
     return int(row[0])
+
+
+def counters_raise(
+    *,
+    model: type[models.Model],
+    period_field: str,
+    lasts: Iterable[tuple[int, int | date, int]],
+) -> None:
+    """Raise `model`'s counters to at least the given last numbers, never lowering one.
+
+    `lasts` holds (agency id, period, last number taken): numbers written outside
+    `counter_next` (the demo history's bulk load), which the next one must follow.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(period_field)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (agency_id, {column}, last) VALUES (%s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (agency_id, {column}) DO UPDATE SET last = CASE "
+            f"WHEN {table}.last > excluded.last THEN {table}.last ELSE excluded.last END",
+            list(lasts),
+        )

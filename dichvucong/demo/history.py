@@ -51,6 +51,7 @@ from dichvucong.catalogue.models import (
     TimeUnit,
 )
 from dichvucong.core import workdays
+from dichvucong.core.sequences import counters_raise
 from dichvucong.dossiers.models import (
     Dossier,
     DossierEvent,
@@ -1829,26 +1830,19 @@ class _Generator:
     ) -> None:
         """Make the live counters continue after the history (they only ever grow)."""
         epoch = dt.date(1970, 1, 1).toordinal()
-        for model, period, counters in (
-            (DossierSequence, "day", day_counters),
-            (RegisterSequence, "year", year_counters),
-        ):
-            table = connection.ops.quote_name(model._meta.db_table)
-            rows = [
-                (
-                    agency,
-                    dt.date.fromordinal(epoch + key).isoformat() if period == "day" else key,
-                    last,
-                )
-                for (agency, key), last in counters.items()
-            ]
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {table} (agency_id, {period}, last) VALUES (%s, %s, %s) "  # noqa: S608
-                    f"ON CONFLICT (agency_id, {period}) DO UPDATE SET last = CASE "
-                    f"WHEN {table}.last > excluded.last THEN {table}.last ELSE excluded.last END",
-                    rows,
-                )
+        counters_raise(
+            model=DossierSequence,
+            period_field="day",
+            lasts=[
+                (agency, dt.date.fromordinal(epoch + day), last)
+                for (agency, day), last in day_counters.items()
+            ],
+        )
+        counters_raise(
+            model=RegisterSequence,
+            period_field="year",
+            lasts=[(agency, year, last) for (agency, year), last in year_counters.items()],
+        )
 
 
 def _figures_rebuild() -> int | None:
