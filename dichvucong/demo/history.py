@@ -58,6 +58,7 @@ from dichvucong.dossiers.models import (
     DossierSequence,
     RegisterSequence,
 )
+from dichvucong.dossiers.services import dossier_code_format
 from dichvucong.feedback.models import Rating
 from dichvucong.organizations.models import AdministrativeUnit, Agency, Tier
 from dichvucong.payments.models import Payment, PaymentEvent, PaymentRequest
@@ -1567,16 +1568,18 @@ class _Generator:
         cal = self.cal
         epoch = dt.date(1970, 1, 1).toordinal()
         day_counters: dict[tuple[int, int], int] = defaultdict(int)
-        stamps: dict[int, str] = {}
+        dates: dict[int, dt.date] = {}
         for life in lives:
             agency = life.pair.agency
             day = cal.local_day(life.submitted)
             key = (agency.pk, day)
             day_counters[key] += 1
-            stamp = stamps.get(day)
-            if stamp is None:
-                stamp = stamps[day] = f"{dt.date.fromordinal(epoch + day):%y%m%d}"
-            life.code = f"{agency.code}-{stamp}-{day_counters[key]:04d}"
+            date = dates.get(day)
+            if date is None:
+                date = dates[day] = dt.date.fromordinal(epoch + day)
+            life.code = dossier_code_format(
+                agency_code=agency.code, day=date, number=day_counters[key]
+            )
         year_counters: dict[tuple[int, int], int] = defaultdict(int)
         years: dict[int, int] = {}
         for life in sorted(

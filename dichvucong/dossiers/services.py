@@ -98,7 +98,12 @@ def dossier_code_allocate(*, agency: Agency, day: date) -> str:
     number = counter_next(
         model=DossierSequence, agency_id=agency.pk, period_field="day", period=day
     )
-    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+    return dossier_code_format(agency_code=agency.code, day=day, number=number)
+
+
+def dossier_code_format(*, agency_code: str, day: date, number: int) -> str:
+    """Return the code of an agency's dossier `number` of `day` (Circular 01/2018 Art. 19)."""
+    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
 
 
 def _site_url(path: str) -> str:
