@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.dossiers.models import Dossier, DossierStatus
 from dichvucong.organizations.models import AdministrativeUnit, Agency, AgencyKind
+from dichvucong.workflows.models import LEG_AGENCY, OPINION_AGENCY
 
 from .models import OPEN_LEG_STATES, Leg, LegKind, ProcedureParticipant
 
@@ -115,8 +116,6 @@ def leg_roles(*, dossier: Dossier, user: User) -> set[str]:
     `leg_agency`: an officer of the agency holding the dossier on the latest open
     transfer leg; `opinion_agency`: an officer of an agency asked for an open opinion.
     """
-    from dichvucong.workflows.models import LEG_AGENCY, OPINION_AGENCY
-
     if not user.is_authenticated or dossier.status not in LEG_STATUSES:
         return set()
     rows = list(

@@ -37,6 +37,12 @@ def is_leg_action(action: Any) -> bool:
     return getattr(action, "effect", "") in LEG_EFFECTS
 
 
+@register.filter
+def has_leg_action(forms: Any) -> bool:
+    """Whether one of the page's action forms is for an action the leg panel offers."""
+    return any(is_leg_action(getattr(form, "action", None)) for form in forms or ())
+
+
 @register.simple_tag(takes_context=True)
 def interop_leg_reader(context: Any, dossier: Dossier) -> bool:
     """Whether the page's user reads the dossier because it was sent to their agency."""
