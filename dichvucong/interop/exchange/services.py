@@ -22,9 +22,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,7 +42,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from dichvucong.accounts.models import Membership, User
+from dichvucong.accounts.models import User
+from dichvucong.accounts.selectors import officer_agency_ids
 from dichvucong.catalogue.models import Channel, Procedure, ProcedureCase
 from dichvucong.dossiers import selectors as dossier_selectors
 from dichvucong.dossiers.actions import dossier_enter_workflow
@@ -191,8 +193,6 @@ def outbound_message_queue(
 
 def jws_roundtrip(body: Any) -> Any:
     """Return `body` as the recipient will read it (JSON types only)."""
-    import json
-
     return json.loads(jws.canonical(body))
 
 
@@ -229,6 +229,21 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(base * 2 ** max(0, attempts - 1), int(settings.EXCHANGE_RETRY_MAX_SECONDS)))
 
 
+def _stuck_before(now: datetime) -> datetime:
+    """Return when a message still `sending` must have started to count as abandoned
+    (its worker died): longer ago than two timeouts and a margin."""
+    return now - timedelta(seconds=2 * int(settings.EXCHANGE_TIMEOUT_SECONDS) + 5)
+
+
+def _locked(pk: int) -> OutboundMessage:
+    """Return the outbox row locked for update, with its partner and sender agency."""
+    return (
+        OutboundMessage.objects.select_for_update(of=("self",))
+        .select_related("partner", "sender_agency")
+        .get(pk=pk)
+    )
+
+
 def _partner_url(partner: Partner) -> str:
     return partner.base_url.rstrip("/") + MESSAGES_PATH
 
@@ -242,16 +257,10 @@ def outbound_message_deliver(*, message_pk: int, force: bool = False) -> Outboun
     """
     now = timezone.now()
     with transaction.atomic():
-        message = (
-            OutboundMessage.objects.select_for_update(of=("self",))
-            .select_related("partner", "sender_agency")
-            .get(pk=message_pk)
-        )
+        message = _locked(message_pk)
         if message.state not in (OutboundState.PENDING, OutboundState.SENDING):
             return message
-        stuck = message.sending_since is not None and message.sending_since < now - timedelta(
-            seconds=2 * int(settings.EXCHANGE_TIMEOUT_SECONDS) + 5
-        )
+        stuck = message.sending_since is not None and message.sending_since < _stuck_before(now)
         if message.state == OutboundState.SENDING and not stuck:
             return message
         if not force and message.next_attempt_at is not None and message.next_attempt_at > now:
@@ -301,7 +310,7 @@ def outbound_message_deliver(*, message_pk: int, force: bool = False) -> Outboun
 
 def _attempt_failed(message: OutboundMessage, *, error: str, now: datetime) -> OutboundMessage:
     with transaction.atomic():
-        locked = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+        locked = _locked(message.pk)
         if locked.state in (OutboundState.ACKNOWLEDGED, OutboundState.FAILED):
             return locked
         locked.state = OutboundState.PENDING
@@ -338,11 +347,7 @@ def _acknowledged(message: OutboundMessage, *, ack: str) -> OutboundMessage:
         return _attempt_failed(message, error=f"acknowledgement: {exc}", now=timezone.now())
     now = timezone.now()
     with transaction.atomic():
-        locked = (
-            OutboundMessage.objects.select_for_update(of=("self",))
-            .select_related("partner", "sender_agency")
-            .get(pk=message.pk)
-        )
+        locked = _locked(message.pk)
         if locked.state == OutboundState.ACKNOWLEDGED:
             return locked
         locked.state = OutboundState.ACKNOWLEDGED
@@ -372,11 +377,7 @@ def _acknowledged(message: OutboundMessage, *, ack: str) -> OutboundMessage:
 
 def _refused(message: OutboundMessage, *, code: str, detail: str) -> OutboundMessage:
     with transaction.atomic():
-        locked = (
-            OutboundMessage.objects.select_for_update(of=("self",))
-            .select_related("partner", "sender_agency")
-            .get(pk=message.pk)
-        )
+        locked = _locked(message.pk)
         if locked.state in (OutboundState.ACKNOWLEDGED, OutboundState.FAILED):
             return locked
         now = timezone.now()
@@ -412,7 +413,7 @@ def outbound_message_resend(*, message: OutboundMessage) -> OutboundMessage:
     """Deliver a pending message now, or send a refused one again (the administrator's
     resend): it gets a new attempt at once, with the same message id."""
     with transaction.atomic():
-        locked = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+        locked = _locked(message.pk)
         if locked.state == OutboundState.ACKNOWLEDGED:
             return locked
         locked.state = OutboundState.PENDING
@@ -427,11 +428,10 @@ def outbound_message_resend(*, message: OutboundMessage) -> OutboundMessage:
 def outbound_due_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Return the ids of messages whose next attempt is due (or whose sender died)."""
     now = now or timezone.now()
-    stuck_before = now - timedelta(seconds=2 * int(settings.EXCHANGE_TIMEOUT_SECONDS) + 5)
     return list(
         OutboundMessage.objects.filter(
             Q(state=OutboundState.PENDING, next_attempt_at__lte=now)
-            | Q(state=OutboundState.SENDING, sending_since__lt=stuck_before),
+            | Q(state=OutboundState.SENDING, sending_since__lt=_stuck_before(now)),
             partner__enabled=True,
         )
         .order_by("next_attempt_at", "pk")
@@ -682,14 +682,15 @@ def _receive(context: _Context) -> Reply:
         if replay is None:
             raise
         return replay
-    return Reply(
-        status=200,
-        body={
-            "status": "acknowledged",
-            "message_id": str(envelope.message_id),
-            "acknowledgement": ack,
-        },
-    )
+    return _acknowledgement_reply(envelope, ack=ack)
+
+
+def _acknowledgement_reply(envelope: _Envelope, *, ack: str, replay: bool = False) -> Reply:
+    body: dict[str, Any] = {"status": "acknowledged", "message_id": str(envelope.message_id)}
+    if replay:
+        body["replay"] = True
+    body["acknowledgement"] = ack
+    return Reply(status=200, body=body)
 
 
 def _replayed(envelope: _Envelope) -> Reply | None:
@@ -705,15 +706,7 @@ def _replayed(envelope: _Envelope) -> Reply | None:
             "replay_mismatch",
             f"message id {envelope.message_id} was already used for another content",
         )
-    return Reply(
-        status=200,
-        body={
-            "status": "acknowledged",
-            "message_id": str(envelope.message_id),
-            "replay": True,
-            "acknowledgement": existing.ack_token,
-        },
-    )
+    return _acknowledgement_reply(envelope, ack=existing.ack_token, replay=True)
 
 
 def _ack_sign(
@@ -764,22 +757,14 @@ def _document_payloads(dossier: Dossier) -> list[dict[str, Any]]:
                 }
             )
         documents.append(
-            {
-                "name": document.original_name,
-                "kind": document.kind,
-                "requirement": document.required_document.name,
-                "size": len(content),
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "content": base64.b64encode(content).decode(),
-            }
+            _file_payload(
+                content,
+                name=document.original_name,
+                kind=document.kind,
+                requirement=document.required_document.name,
+            )
         )
     return documents
-
-
-def _may_send(*, actor: User | None, agency: Agency) -> bool:
-    if actor is None:
-        return True
-    return Membership.objects.filter(user=actor, agency=agency, user__is_active=True).exists()
 
 
 def exchange_dossier_send(
@@ -799,12 +784,13 @@ def exchange_dossier_send(
     dossier already on its way to the same partner agency returns the first link.
     """
     sender = sender_agency or dossier.agency
-    if not _may_send(actor=actor, agency=sender):
+    if actor is not None and sender.pk not in officer_agency_ids(user=actor):
         raise PermissionError(_("Bạn không thuộc cơ quan đang giữ hồ sơ này."))
     partner = partner_agency.partner
     if not partner.enabled:
         raise ValidationError({"agency": [_("Hệ thống đối tác đang tạm ngừng liên thông.")]})
     remote_code = partner_agency.agency.code
+    note = note.strip()[:4000]
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         existing = ExchangeDossier.objects.filter(
@@ -831,7 +817,7 @@ def exchange_dossier_send(
             "form_data": locked.form_data or {},
             "submitted_at": locked.submitted_at.isoformat() if locked.submitted_at else None,
             "due_at": due_at.isoformat() if due_at else None,
-            "note": note.strip()[:4000],
+            "note": note,
             "documents": _document_payloads(locked),
         }
         message = outbound_message_queue(
@@ -854,17 +840,13 @@ def exchange_dossier_send(
         link.full_clean(exclude=["dossier", "partner", "local_agency"])
         link.save(force_insert=True)
         if leg_id is None:
-            event_record(
-                dossier=locked,
+            _timeline_note(
+                locked,
                 action="exchange_sent",
                 action_name=_("Gửi hồ sơ liên thông đến %(agency)s (%(partner)s)")
                 % {"agency": partner_agency.agency.name, "partner": partner.name},
-                from_status=locked.status,
-                to_status=locked.status,
-                from_state=locked.state.code if locked.state else "",
-                to_state=locked.state.code if locked.state else "",
                 actor=actor,
-                comment=body["note"],
+                comment=note,
                 data={"partner": partner.code, "message_id": str(message.message_id)},
             )
     return link
@@ -911,18 +893,71 @@ def _on_refused(message: OutboundMessage, *, code: str, detail: str) -> None:
             actor=None,
         )
         return
-    dossier = link.dossier
-    event_record(
-        dossier=dossier,
+    _timeline_note(
+        link.dossier,
         action="exchange_refused",
         action_name=_("Hệ thống đối tác từ chối hồ sơ liên thông"),
-        from_status=dossier.status,
-        to_status=dossier.status,
-        from_state=dossier.state.code if dossier.state else "",
-        to_state=dossier.state.code if dossier.state else "",
         comment=detail[:4000],
         data={"partner": message.partner.code, "code": code, "message_id": str(message.message_id)},
     )
+
+
+def _timeline_note(
+    dossier: Dossier,
+    *,
+    action: str,
+    action_name: str,
+    comment: str,
+    data: dict[str, Any],
+    actor: User | None = None,
+) -> DossierEvent:
+    """Write an event on the dossier's timeline that leaves its status and step as they are."""
+    state = dossier.state.code if dossier.state else ""
+    return event_record(
+        dossier=dossier,
+        action=action,
+        action_name=action_name,
+        from_status=dossier.status,
+        to_status=dossier.status,
+        from_state=state,
+        to_state=state,
+        actor=actor,
+        comment=comment,
+        data=data,
+    )
+
+
+def _attachments_create(event: DossierEvent, files: Iterable[tuple[CheckedFile, str]]) -> None:
+    """Attach the stored files (checked file, storage name) to `event`."""
+    EventAttachment.objects.bulk_create(
+        EventAttachment(
+            event=event,
+            file=name,
+            original_name=item.original_name,
+            kind=item.kind,
+            size=item.size,
+            sha256=item.sha256,
+        )
+        for item, name in files
+    )
+
+
+def _link_returned(link: ExchangeDossier, *, outcome: str) -> None:
+    link.state = ExchangeDossierState.RETURNED
+    link.outcome = outcome
+    link.returned_at = timezone.now()
+    link.save(update_fields=["state", "outcome", "returned_at"])
+
+
+def _file_payload(content: bytes, **meta: Any) -> dict[str, Any]:
+    """Return one inline document of a message: `meta` (name, kind...) and the content
+    with its size and sha256."""
+    return {
+        **meta,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "content": base64.b64encode(content).decode(),
+    }
 
 
 def _leg(link: ExchangeDossier) -> Any:
@@ -936,9 +971,7 @@ def _leg(link: ExchangeDossier) -> Any:
     return Leg.objects.filter(pk=link.leg_id).first()
 
 
-def _decode_files(
-    items: Any, *, required: bool = False
-) -> list[tuple[dict[str, Any], UploadedFile]]:
+def _decode_files(items: Any) -> list[tuple[dict[str, Any], UploadedFile]]:
     """Return the inline documents as uploads, checked against their sha256."""
     if items is None:
         items = []
@@ -981,11 +1014,7 @@ def _dossier_receive(
     """Create the local dossier for a `dossier.send`: it enters this installation's
     workflow at the recipient agency like any other dossier."""
     body = envelope.body
-    procedure_code = (
-        (body.get("procedure") or {}).get("code")
-        if isinstance(body.get("procedure"), dict)
-        else None
-    )
+    procedure_code = _obj(body.get("procedure")).get("code")
     if not isinstance(procedure_code, str) or not procedure_code:
         raise Refused("invalid", "body.procedure.code is required")
     procedure = (
@@ -1077,16 +1106,14 @@ def _dossier_receive(
             },
             created_at=now,
         )
-        EventAttachment.objects.bulk_create(
-            EventAttachment(
-                event=event,
-                file=name,
-                original_name=checked_file.original_name,
-                kind=checked_file.kind,
-                size=checked_file.size,
-                sha256=checked_file.sha256,
-            )
-            for (_item, checked_file), name in zip(as_attachments, attachment_names, strict=True)
+        _attachments_create(
+            event,
+            (
+                (checked_file, name)
+                for (_item, checked_file), name in zip(
+                    as_attachments, attachment_names, strict=True
+                )
+            ),
         )
         link = ExchangeDossier(
             direction=ExchangeDirection.INCOMING,
@@ -1150,15 +1177,10 @@ def _dossier_status_apply(
 
         interop_services.leg_progress_record(leg=leg, status=status, note=note, at=at)
     else:
-        dossier = link.dossier
-        event_record(
-            dossier=dossier,
+        _timeline_note(
+            link.dossier,
             action="exchange_status",
             action_name=_("Cập nhật từ hệ thống đối tác"),
-            from_status=dossier.status,
-            to_status=dossier.status,
-            from_state=dossier.state.code if dossier.state else "",
-            to_state=dossier.state.code if dossier.state else "",
             comment=note,
             data={
                 "partner": partner.code,
@@ -1198,14 +1220,10 @@ def _dossier_result_apply(
         names: list[str] = []
         try:
             names = store_files((c for _i, c in checked), attachment_upload_to)
-            event = event_record(
-                dossier=dossier,
+            event = _timeline_note(
+                dossier,
                 action="exchange_result",
                 action_name=_("Nhận kết quả liên thông từ %(partner)s") % {"partner": partner.name},
-                from_status=dossier.status,
-                to_status=dossier.status,
-                from_state=dossier.state.code if dossier.state else "",
-                to_state=dossier.state.code if dossier.state else "",
                 comment=comment,
                 data={
                     "partner": partner.code,
@@ -1214,24 +1232,13 @@ def _dossier_result_apply(
                     "message_id": str(envelope.message_id),
                 },
             )
-            EventAttachment.objects.bulk_create(
-                EventAttachment(
-                    event=event,
-                    file=name,
-                    original_name=c.original_name,
-                    kind=c.kind,
-                    size=c.size,
-                    sha256=c.sha256,
-                )
-                for (_i, c), name in zip(checked, names, strict=True)
+            _attachments_create(
+                event, ((c, name) for (_i, c), name in zip(checked, names, strict=True))
             )
         except BaseException:
             delete_files(names)
             raise
-    link.state = ExchangeDossierState.RETURNED
-    link.outcome = outcome
-    link.returned_at = timezone.now()
-    link.save(update_fields=["state", "outcome", "returned_at"])
+    _link_returned(link, outcome=outcome)
     return dossier, {"dossier_code": dossier.code}
 
 
@@ -1269,16 +1276,7 @@ def _result_files(dossier: Dossier, event: DossierEvent) -> list[dict[str, Any]]
     payloads: list[dict[str, Any]] = []
     for name, original, kind in files:
         with default_storage.open(name, "rb") as fh:
-            content = fh.read()
-        payloads.append(
-            {
-                "name": original,
-                "kind": kind,
-                "size": len(content),
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "content": base64.b64encode(content).decode(),
-            }
-        )
+            payloads.append(_file_payload(fh.read(), name=original, kind=kind))
     return payloads
 
 
@@ -1330,10 +1328,7 @@ def exchange_event_forward(event: DossierEvent) -> None:
                 "documents": _result_files(dossier, event),
             },
         )
-        link.state = ExchangeDossierState.RETURNED
-        link.outcome = event.to_status
-        link.returned_at = timezone.now()
-        link.save(update_fields=["state", "outcome", "returned_at"])
+        _link_returned(link, outcome=event.to_status)
 
 
 # --- Partners -------------------------------------------------------------------------
