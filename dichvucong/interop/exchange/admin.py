@@ -67,14 +67,16 @@ class AlertFilter(admin.SimpleListFilter):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ReadOnlyAdmin):
+    # What an administrator looks for first (is it stuck? since when?) comes first: the
+    # list is wider than the page beside the admin's menu and the filters.
     list_display = [
         "created_at",
-        "type",
-        "dossier",
         "state",
         "alert",
         "attempts",
         "next_attempt_at",
+        "type",
+        "dossier",
         "partner_code",
         "recipient_agency_code",
         "message_id",
@@ -90,9 +92,12 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
     def partner_code(self, obj: OutboundMessage) -> str:
         return obj.partner.code
 
-    @admin.display(description=_("cảnh báo"), boolean=True)
-    def alert(self, obj: OutboundMessage) -> bool:
-        return obj.alerted_at is not None and obj.state != OutboundState.ACKNOWLEDGED
+    @admin.display(description=_("cảnh báo"))
+    def alert(self, obj: OutboundMessage) -> str:
+        # Words, not the admin's boolean icon: its green tick would read "all is well".
+        if obj.alerted_at is not None and obj.state != OutboundState.ACKNOWLEDGED:
+            return gettext("Có cảnh báo")
+        return ""
 
     @admin.action(description=_("Gửi lại ngay"))
     def resend(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
