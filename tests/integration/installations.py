@@ -123,10 +123,6 @@ class Installation:
             )
         return result.stdout
 
-    def python(self, code: str) -> str:
-        """Run `code` in a Django shell of this installation; return what it printed."""
-        return self.manage("shell", "--no-imports", "-c", code)
-
     def run(self, code: str) -> Any:
         """Run `code` in this installation's driver process (started on first use);
         return the value it assigned to `result`."""
