@@ -329,11 +329,35 @@ def report_consolidated_compute(*, period: ReportPeriod) -> ConsolidatedReport:
     )
 
 
-def reports_for_officer(*, access: ReportAccess) -> QuerySet[AgencyReport]:
-    """Return the reports of the agencies the officer files for."""
-    return AgencyReport.objects.filter(agency_id__in=access.filing_agency_ids).select_related(
-        "period", "agency"
-    )
+def filing_agencies(*, access: ReportAccess) -> list[Agency]:
+    """Return the agencies the officer files reports for, by code."""
+    return list(Agency.objects.filter(pk__in=access.filing_agency_ids).order_by("code"))
+
+
+def own_reports_by_period(
+    *, access: ReportAccess, periods: list[ReportPeriod], on: date | None = None
+) -> dict[int, list[FilingRow]]:
+    """Return, per period, a row for each agency the officer files for (two queries)."""
+    on = on or today()
+    agencies = filing_agencies(access=access)
+    if not agencies:
+        return {p.pk: [] for p in periods}
+    reports = {
+        (r.period_id, r.agency_id): r
+        for r in AgencyReport.objects.filter(
+            agency_id__in=access.filing_agency_ids, period__in=[p.pk for p in periods]
+        )
+    }
+    rows: dict[int, list[FilingRow]] = {}
+    for period in periods:
+        rows[period.pk] = []
+        for agency in agencies:
+            report = reports.get((period.pk, agency.pk))
+            filed = report is not None and report.is_submitted
+            rows[period.pk].append(
+                FilingRow(agency=agency, report=report, overdue=not filed and on > period.due_on)
+            )
+    return rows
 
 
 @dataclass(frozen=True)

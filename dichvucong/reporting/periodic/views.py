@@ -27,7 +27,7 @@ from dichvucong.organizations.models import Agency
 from . import exports, selectors, services
 from .figures import SUMMARY_ROWS, ReportFigures, figure_cells, figure_lines
 from .forms import NarrativeForm, PeriodCreateForm, ReopenForm
-from .models import AgencyReport, ReportPeriod
+from .models import ReportPeriod
 
 View = Callable[..., HttpResponse]
 
@@ -72,28 +72,12 @@ def _agency_or_404(access: selectors.ReportAccess, code: str) -> Agency:
 def index(request: HttpRequest, access: selectors.ReportAccess) -> HttpResponse:
     """List the periods: with who has filed for supervisors, with the own reports otherwise."""
     periods = list(selectors.period_list())
-    own: dict[tuple[int, int], AgencyReport] = {}
-    agencies = list(Agency.objects.filter(pk__in=access.filing_agency_ids).order_by("code"))
-    if agencies:
-        for filed in selectors.reports_for_officer(access=access):
-            own[(filed.period_id, filed.agency_id)] = filed
+    own = selectors.own_reports_by_period(access=access, periods=periods)
     summary = selectors.period_summaries(periods=periods) if access.supervisor else {}
-    rows = []
-    on = today()
-    for period in periods:
-        mine = []
-        for agency in agencies:
-            report = own.get((period.pk, agency.pk))
-            done = report is not None and report.is_submitted
-            mine.append(
-                {
-                    "agency": agency,
-                    "report": report,
-                    "overdue": not done and on > period.due_on,
-                    "url": reverse("periodic_reports:report", args=[period.pk, agency.code]),
-                }
-            )
-        rows.append({"period": period, "mine": mine, "summary": summary.get(period.pk)})
+    rows = [
+        {"period": period, "mine": own[period.pk], "summary": summary.get(period.pk)}
+        for period in periods
+    ]
     context = {
         "access": access,
         "rows": rows,
@@ -131,10 +115,10 @@ def period_detail(request: HttpRequest, access: selectors.ReportAccess, pk: int)
     """Show who has filed for the period (supervisors); officers go to their own report."""
     period = _period_or_404(pk)
     if not access.supervisor:
-        agency = Agency.objects.filter(pk__in=access.filing_agency_ids).order_by("code").first()
-        if agency is None:
+        agencies = selectors.filing_agencies(access=access)
+        if not agencies:
             raise Http404
-        return redirect("periodic_reports:report", period.pk, agency.code)
+        return redirect("periodic_reports:report", period.pk, agencies[0].code)
     rows = selectors.period_filing_rows(period=period)
     counts = {
         state: sum(1 for r in rows if r.state == state)

@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from dichvucong.accounts.models import User
 from dichvucong.dossiers.api.backoffice import IsVerifiedOfficer
-from dichvucong.organizations.models import Agency
 
 from .. import selectors
 from ..models import AgencyReport, ReportStatus
@@ -45,21 +44,18 @@ class PeriodListView(APIView):
         access: selectors.ReportAccess = request.report_access  # type: ignore[attr-defined]
         periods = list(selectors.period_list())
         summaries = selectors.period_summaries(periods=periods) if access.supervisor else {}
-        agencies = list(Agency.objects.filter(pk__in=access.filing_agency_ids).order_by("code"))
-        own = {(r.period_id, r.agency_id): r for r in selectors.reports_for_officer(access=access)}
+        own = selectors.own_reports_by_period(access=access, periods=periods)
         data = []
         for period in periods:
-            reports = []
-            for agency in agencies:
-                report = own.get((period.pk, agency.pk))
-                reports.append(
-                    {
-                        "agency": agency.code,
-                        "report": report.pk if report else None,
-                        "status": report.status if report else "not_started",
-                        "late": bool(report and report.late),
-                    }
-                )
+            reports = [
+                {
+                    "agency": row.agency.code,
+                    "report": row.report.pk if row.report else None,
+                    "status": row.report.status if row.report else "not_started",
+                    "late": bool(row.report and row.report.late),
+                }
+                for row in own[period.pk]
+            ]
             summary = summaries.get(period.pk)
             period.summary = summary.__dict__ if summary else None  # type: ignore[attr-defined]
             period.own_reports = reports  # type: ignore[attr-defined]
