@@ -27,17 +27,27 @@ TIMELINESS_COLORS = ("#2e8b57", "#1f5fa8", "#c0392b")
 
 @dataclass(frozen=True)
 class Series:
+    """One series of bars; a value of None (no figure yet) draws no bar."""
+
     label: str
-    values: Sequence[int]
+    values: Sequence[int | None]
     color: str
+    css_class: str = ""
+
+
+def _class(s: Series) -> SafeString:
+    return format_html(' class="{}"', s.css_class) if s.css_class else mark_safe("")
 
 
 def _legend(series: Sequence[Series], y: int) -> SafeString:
     return format_html_join(
         "",
-        '<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
-        '<text x="{}" y="{}" font-size="12">{}</text>',
-        ((10 + i * 170, y, s.color, 28 + i * 170, y + 11, s.label) for i, s in enumerate(series)),
+        '<g{}><rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
+        '<text x="{}" y="{}" font-size="12">{}</text></g>',
+        (
+            (_class(s), 10 + i * 170, y, s.color, 28 + i * 170, y + 11, s.label)
+            for i, s in enumerate(series)
+        ),
     )
 
 
@@ -47,7 +57,7 @@ def grouped_bars(
     """Return vertical bars, one group per label (a month), one bar per series."""
     height, top, bottom, left = 240, 30, 40, 50
     plot_h = height - top - bottom
-    peak = max([1, *(v for s in series for v in s.values)])
+    peak = max([1, *(v for s in series for v in s.values if v is not None)])
     groups = max(1, len(labels))
     group_w = (width - left - 10) / groups
     bar_w = max(1.0, group_w * 0.8 / max(1, len(series)))
@@ -56,11 +66,14 @@ def grouped_bars(
         x0 = left + i * group_w + group_w * 0.1
         for j, s in enumerate(series):
             value = s.values[i]
+            if value is None:
+                continue
             h = plot_h * value / peak
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                    '<rect{} x="{}" y="{}" width="{}" height="{}" fill="{}">'
                     "<title>{}, {}: {}</title></rect>",
+                    _class(s),
                     _n(x0 + j * bar_w),
                     _n(top + plot_h - h),
                     _n(bar_w),

@@ -16,19 +16,22 @@ from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dichvucong.core.cache import cache_key
 from dichvucong.organizations.models import Agency, Tier
+from dichvucong.organizations.selectors import agency_get
+from dichvucong.reporting.charts import Series, grouped_bars
 from dichvucong.reporting.selectors import PeriodFigures, StatisticsQuery, statistics_by_month
 
 from .models import IndexSet
 from .opendata import DATASETS, LICENCE_NAME, LICENCE_URL, dataset_csv, open_data_document_get
 from .params import PublicQuery, public_query_parse
 from .periods import PARTS, ParameterError, part_labels
-from .selectors import QualityReport, agency_get_public, index_set_active, quality_report
+from .selectors import QualityReport, index_set_active, quality_report
 
 SORTS = {
     "name": lambda a: a.agency.name,
@@ -155,7 +158,7 @@ def _period_query(query: PublicQuery) -> str:
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One agency's figures, index by group and indicator, and its months."""
     try:
-        agency = agency_get_public(code=code)
+        agency = agency_get(code=code)
     except Agency.DoesNotExist:
         raise Http404 from None
     try:
@@ -182,43 +185,32 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "service_quality/agency_detail.html", context)
 
 
-CHART_HEIGHT = 160
-CHART_SLOT = 48
+RECEIVED_COLOR = "#0b57a4"
+PROCESSED_COLOR = "#1e7b3b"
+CHART_WIDTH = 576
 
 
-def _month_chart(months: list[PeriodFigures]) -> dict[str, Any]:
-    """Return the geometry of the received/processed bars, one pair per month."""
-    peak = max([1, *(max(m.figures.received, m.figures.processed) for m in months)])
-    bars = []
-    for position, month in enumerate(months):
-        x = position * CHART_SLOT + 6
-        heights = [
-            round(month.figures.received * CHART_HEIGHT / peak, 1),
-            round(month.figures.processed * CHART_HEIGHT / peak, 1),
-        ]
-        bars.append(
-            {
-                "label": f"{month.month:%m/%Y}",
-                "short": f"{month.month:%m}",
-                "received": month.figures.received,
-                "processed": month.figures.processed,
-                "x_received": x,
-                "x_processed": x + 18,
-                "x_label": x + 17,
-                "h_received": heights[0],
-                "h_processed": heights[1],
-                "y_received": CHART_HEIGHT - heights[0],
-                "y_processed": CHART_HEIGHT - heights[1],
-            }
-        )
-    return {
-        "bars": bars,
-        "width": max(1, len(months)) * CHART_SLOT,
-        "height": CHART_HEIGHT + 20,
-        "base": CHART_HEIGHT,
-        "label_y": CHART_HEIGHT + 14,
-        "peak": peak,
-    }
+def _month_chart(months: list[PeriodFigures]) -> SafeString:
+    """Return the received and processed bars, one pair per month."""
+    return grouped_bars(
+        title=_("Số hồ sơ tiếp nhận và đã giải quyết mỗi tháng"),
+        labels=[f"{month.month:%m}" for month in months],  # the year is the page's period
+        series=[
+            Series(
+                label=_("Tiếp nhận"),
+                values=[month.figures.received for month in months],
+                color=RECEIVED_COLOR,
+                css_class="received",
+            ),
+            Series(
+                label=_("Đã giải quyết"),
+                values=[month.figures.processed for month in months],
+                color=PROCESSED_COLOR,
+                css_class="processed",
+            ),
+        ],
+        width=CHART_WIDTH,
+    )
 
 
 @require_GET

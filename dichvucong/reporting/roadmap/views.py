@@ -18,21 +18,28 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dichvucong.backoffice.access import is_verified
+from dichvucong.documents.selectors import XLSX_CONTENT_TYPE
+from dichvucong.reporting.charts import Series, grouped_bars
 
 from . import selectors
 from .annex_excel import PROGRESS_HEADERS, annex_workbook, progress_workbook
-from .charts import bar_chart
 from .forms import AnnexFilterForm, AnnexImportForm, PlanTargetsForm, QualityForm, target_field_name
 from .models import Plan
 from .services import AnnexImportError, TargetSpec, annex_import_xlsx, plan_targets_set
 
 View = Callable[..., HttpResponse]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANNEX_PAGE_SIZE = 50
+
+
+def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -69,9 +76,37 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "roadmap/index.html", {"plans": plans})
 
 
-def _charts(rows: list[selectors.ProgressRow]) -> list[Any]:
+TARGET_COLOR = "#9db5da"
+ACTUAL_COLOR = "#1f3d6b"
+CHART_WIDTH = 520
+
+
+def _charts(rows: list[selectors.ProgressRow]) -> list[tuple[str, SafeString]]:
+    """Return, per tier and level, its title and the target and actual bars by year."""
     return [
-        bar_chart(series, target_label=_("Chỉ tiêu"), actual_label=_("Thực tế"))
+        (
+            series.label,
+            grouped_bars(
+                title=_("%(chart)s: chỉ tiêu và thực tế theo năm, chi tiết trong bảng bên dưới")
+                % {"chart": series.label},
+                labels=[str(point.year) for point in series.points],
+                series=[
+                    Series(
+                        label=_("Chỉ tiêu"),
+                        values=[point.target for point in series.points],
+                        color=TARGET_COLOR,
+                        css_class="bar-target",
+                    ),
+                    Series(
+                        label=_("Thực tế"),
+                        values=[point.actual for point in series.points],
+                        color=ACTUAL_COLOR,
+                        css_class="bar-actual",
+                    ),
+                ],
+                width=CHART_WIDTH,
+            ),
+        )
         for series in selectors.progress_series(rows)
     ]
 
@@ -145,9 +180,7 @@ def plan_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Download the progress table as Excel, the same rows as the page."""
     plan = _plan(slug)
     content = progress_workbook(plan=plan, rows=selectors.plan_progress(plan=plan))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="lo-trinh-{plan.slug}.xlsx"'
-    return response
+    return _xlsx_download(content, f"lo-trinh-{plan.slug}.xlsx")
 
 
 @reader_required
@@ -155,9 +188,7 @@ def annex_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Download the plan's annex list as Excel (also the template of the import)."""
     plan = _plan(slug)
     content = annex_workbook(plan=plan, entries=selectors.annex_entry_list(plan=plan))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="phu-luc-{plan.slug}.xlsx"'
-    return response
+    return _xlsx_download(content, f"phu-luc-{plan.slug}.xlsx")
 
 
 @reader_required
