@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.organizations.models import Agency, Tier
+from dichvucong.organizations.selectors import agency_get
 
 from .periods import ParameterError, Period, part_parse, range_parse, year_parse
-from .selectors import agency_get_public, latest_year_with_data
+from .selectors import latest_year_with_data
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def public_query_parse(
     code = params.get("agency", "")
     if code:
         try:
-            agency = agency_get_public(code=code)
+            agency = agency_get(code=code)
         except Agency.DoesNotExist:
             raise ParameterError(
                 "agency", _("Không có cơ quan mã %(code)s.") % {"code": code[:40]}

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -31,13 +30,13 @@ from dichvucong.reporting.selectors import (
     statistics_by_procedure,
     statistics_figures,
 )
+from dichvucong.reporting.services import day_start
 from dichvucong.results.models import IssuedResult, ResultStatus
 
 from .computations import Facts, compute
 from .models import IndexSet, Indicator, IndicatorGroup
 from .periods import Period
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HUNDRED = Decimal(100)
 TIER_ORDER: dict[str, int] = {Tier.PROVINCE: 0, Tier.DISTRICT: 1, Tier.COMMUNE: 2}
 TWO_PLACES = Decimal("0.01")
@@ -138,9 +137,7 @@ def index_score(*, indicators: Iterable[Indicator], facts: Facts) -> IndexScore:
 
 def _moment_range(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """Return [start, end) of the Vietnam-time days date_from..date_to."""
-    start = datetime.combine(date_from, time.min, tzinfo=VIETNAM)
-    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=VIETNAM)
-    return start, end
+    return day_start(date_from), day_start(date_to + timedelta(days=1))
 
 
 def _figure_facts(figures: Figures) -> dict[str, int]:
@@ -363,11 +360,6 @@ def latest_year_with_data(*, before: date | None = None) -> int | None:
         ).exists():
             return year
     return int(last.year)
-
-
-def agency_get_public(*, code: str) -> Agency:
-    """Return the agency `code` (raises Agency.DoesNotExist)."""
-    return Agency.objects.select_related("administrative_unit").get(code=code)
 
 
 # --- open data ---------------------------------------------------------------------------
