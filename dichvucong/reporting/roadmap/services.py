@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -413,15 +413,12 @@ def annex_entries_link() -> int:
 
     Return how many rows were linked. Run with the daily level record.
     """
-    unlinked = AnnexEntry.objects.filter(procedure__isnull=True)
-    codes = set(unlinked.values_list("procedure_code", flat=True))
-    if not codes:
-        return 0
-    found = dict(Procedure.objects.filter(code__in=codes).values_list("code", "pk"))
-    linked = 0
-    for code, pk in found.items():
-        linked += unlinked.filter(procedure_code=code).update(procedure_id=pk)
-    return linked
+    catalogue = Procedure.objects.filter(code=OuterRef("procedure_code"))
+    return (
+        AnnexEntry.objects.filter(procedure__isnull=True)
+        .filter(Exists(catalogue))
+        .update(procedure_id=Subquery(catalogue.values("pk")[:1]))
+    )
 
 
 # Level history -------------------------------------------------------------------------
