@@ -120,6 +120,12 @@ def _autosize(sheet: Any, widths: Iterable[int]) -> None:
         sheet.column_dimensions[chr(ord("A") + index)].width = width
 
 
+def _bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def annex_workbook(*, plan: Plan, entries: Iterable[AnnexEntry]) -> bytes:
     """Return the plan's annex rows as a spreadsheet that `annex_rows_read` reads back."""
     workbook = Workbook()
@@ -152,9 +158,7 @@ def annex_workbook(*, plan: Plan, entries: Iterable[AnnexEntry]) -> bytes:
         )
     _autosize(sheet, [6, 26, 70, 18, 9, 9, 18])
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _bytes(workbook)
 
 
 PROGRESS_HEADERS = (
@@ -203,6 +207,4 @@ def progress_workbook(*, plan: Plan, rows: Iterable[ProgressRow]) -> bytes:
         )
     _autosize(sheet, [8, 18, 9, 10, 10, 11, 10])
     sheet.freeze_panes = f"A{header_row + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _bytes(workbook)
