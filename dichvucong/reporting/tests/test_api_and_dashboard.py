@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import second_factor_force_login
@@ -152,3 +153,14 @@ def test_dashboard_refusals_and_bad_input(
     own = client.get(url, PERIOD)
     assert _page_figures(own.content.decode())["received"] == "3"
     assert list(_agency_rows(own.content.decode())) == [JUSTICE]
+
+
+def test_dashboard_opens_without_parameters(client: Any, history: History, supervisor: Any) -> None:
+    # The menu links to the page without a query string: this year up to today.
+    second_factor_force_login(client, supervisor)
+    page = client.get(reverse("reporting:dashboard"))
+    assert page.status_code == 200
+    today = timezone.localdate()
+    html = page.content.decode()
+    assert f'name="from" value="{today:%Y}-01-01"' in html
+    assert f'name="to" value="{today:%Y-%m-%d}"' in html
