@@ -47,8 +47,19 @@ def done(page, button: str) -> None:
     assert page.get_by_text(f"Đã thực hiện “{button}”").first.is_visible()
 
 
-def leg_return(page, url: str, comment: str) -> None:
+def phone_screenshot(page, name: str) -> None:
+    """Write the page as a 390 px wide phone shows it, then go back to the desktop width."""
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.set_viewport_size(desktop)
+
+
+def leg_return(page, url: str, comment: str, *, screenshot: str = "") -> None:
     page.goto(url)
+    if screenshot:
+        page.screenshot(path=str(ARTIFACTS / f"{screenshot}.png"), full_page=True)
+        phone_screenshot(page, f"{screenshot}-390.png")
     panel = page.locator("#lien-thong-return_to_sender")
     panel.get_by_label("Đồng ý / đã giải quyết").check()
     panel.get_by_label("Kết quả xử lý của cơ quan").fill(comment)
@@ -89,6 +100,7 @@ def test_commune_district_department_in_the_browser(
     use_session_of(page, live_server, people["district"])
     page.goto(base + "/mot-cua/lien-thong/")
     page.screenshot(path=str(ARTIFACTS / "interop-incoming.png"), full_page=True)
+    phone_screenshot(page, "interop-incoming-390.png")
     count, report = axe_violations(page)
     assert count == 0, report
     page.get_by_role("link", name=code).click()
@@ -102,7 +114,7 @@ def test_commune_district_department_in_the_browser(
 
     # The department returns it to the town; the town returns it to the ward.
     use_session_of(page, live_server, people["department"])
-    leg_return(page, officer_url, "Phù hợp quy hoạch xây dựng.")
+    leg_return(page, officer_url, "Phù hợp quy hoạch xây dựng.", screenshot="interop-leg-panel")
     use_session_of(page, live_server, people["district"])
     leg_return(page, officer_url, "Đồng ý, đã ký quyết định.")
     page.screenshot(path=str(ARTIFACTS / "interop-district-returned.png"), full_page=True)
@@ -138,3 +150,4 @@ def test_commune_district_department_in_the_browser(
     assert page.get_by_text(f"{ward} chuyển đến {town}").is_visible()
     assert page.get_by_text(f"{town} trả về {ward}").is_visible()
     page.screenshot(path=str(ARTIFACTS / "interop-citizen.png"), full_page=True)
+    phone_screenshot(page, "interop-citizen-390.png")
