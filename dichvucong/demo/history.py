@@ -43,6 +43,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from dichvucong.accounts.models import Role, User
 from dichvucong.catalogue.models import (
@@ -57,6 +58,7 @@ from dichvucong.catalogue.models import (
 from dichvucong.core import workdays
 from dichvucong.core.sequences import counters_raise
 from dichvucong.core.text import fold
+from dichvucong.dossiers.intake import COUNTER_EVENT
 from dichvucong.dossiers.models import (
     Dossier,
     DossierEvent,
@@ -78,9 +80,22 @@ FIRST_DAY = dt.date(2015, 1, 1)
 LAST_DAY = dt.date(2020, 12, 31)
 KEY_PREFIX = "history:"
 USERNAME_PREFIX = "lichsu."
-COUNTER_EVENT = "counter_intake"  # dossiers.intake.COUNTER_EVENT
-APPLICANT = "applicant"
 BATCH = 20_000
+# The steps of the default workflow the history's dossiers take: (from state, action).
+TRANSITIONS = (
+    ("submitted", "withdraw"),
+    ("submitted", "refuse"),
+    ("submitted", "request_documents"),
+    ("reception_waiting", "supplement"),
+    ("submitted", "accept"),
+    ("assigning", "assign"),
+    ("examining", "request_documents"),
+    ("processing_waiting", "supplement"),
+    ("examining", "propose"),
+    ("approving", "return_for_rework"),
+    ("approving", "approve"),
+    ("releasing", "hand_back"),
+)
 
 # --- the shape of the history ----------------------------------------------------------
 
@@ -753,16 +768,18 @@ DOSSIER_COLUMNS = [
 ]
 EVENT_COLUMNS = [
     "dossier_id",
+    # an event's transition
     "action",
+    "action_name",
     "from_status",
     "to_status",
-    "actor_id",
-    "comment",
-    "created_at",
-    "action_name",
     "from_state",
     "to_state",
     "actor_role",
+    # the rest of the event
+    "created_at",
+    "actor_id",
+    "comment",
     "step_started_at",
     "step_due_at",
     "step_timeliness",
@@ -790,19 +807,31 @@ class _Generator:
     # -- reference data ------------------------------------------------------------------
 
     def _workflow(self) -> None:
+        """Load the default workflow: its states and the transitions the history takes."""
         workflow = Workflow.objects.get(is_default=True)
         self.workflow_id = workflow.pk
         self.states = {s.code: s for s in WorkflowState.objects.filter(workflow=workflow)}
-        self.action_names: dict[tuple[str, str], str] = {
-            (a.from_state.code, a.code): a.name
-            for a in WorkflowAction.objects.filter(workflow=workflow).select_related("from_state")
+        # (from state, action) -> the event's (action, action_name, from_status, to_status,
+        # from_state, to_state, actor_role), as the engine writes it.
+        self.transitions: dict[tuple[str, str], tuple[str, ...]] = {
+            (a.from_state.code, a.code): (
+                a.code,
+                a.name,
+                a.from_state.status,
+                a.to_state.status,
+                a.from_state.code,
+                a.to_state.code,
+                a.roles[0] if a.roles else "",
+            )
+            for a in WorkflowAction.objects.filter(workflow=workflow).select_related(
+                "from_state", "to_state"
+            )
         }
-        needed = {"submitted", "assigning", "examining", "approving", "releasing", "done"}
-        if not needed <= set(self.states):
-            raise RuntimeError("The default workflow lacks the states the history uses.")
-
-    def _name(self, state: str, action: str) -> str:
-        return self.action_names.get((state, action), action)
+        missing = set(TRANSITIONS) - set(self.transitions)
+        if "submitted" not in self.states or missing:
+            raise RuntimeError(
+                f"The default workflow lacks the steps the history uses: {sorted(missing)}."
+            )
 
     def _communes(self) -> dict[int, list[str]]:
         units = {u.pk: u for u in AdministrativeUnit.objects.all()}
@@ -1034,9 +1063,12 @@ class _Generator:
         )
 
     def _lives(self, pairs: list[_Pair]) -> list[_Life]:
-        """Pass 1: the life of each dossier, in instants (epoch seconds)."""
-        from django.utils.translation import gettext
+        """Pass 1: the life of each dossier, in instants (epoch seconds).
 
+        An event is (at, transition, actor, comment, step_started, step_due, data); its
+        step's timeliness is derived when it is written. `data` is JSON text, or a tuple
+        the writer completes with the numbers given in pass 2, or None for the payment.
+        """
         rng, cal = self.rng, self.cal
         W = cal.W
         step = {
@@ -1047,25 +1079,51 @@ class _Generator:
         sub_limit = step.get("submitted", cal.limit(Decimal("0.5"), TimeUnit.WORKING_DAYS))
         assign_limit = step.get("assigning", cal.limit(Decimal(4), TimeUnit.HOURS))
         approve_limit = step.get("approving", cal.limit(Decimal(1), TimeUnit.WORKING_DAYS))
-        name = self._name
-        n_accept, n_refuse = name("submitted", "accept"), name("submitted", "refuse")
-        n_withdraw = name("submitted", "withdraw")
-        n_ask = name("submitted", "request_documents")
-        n_ask2 = name("examining", "request_documents")
-        n_supply = name("reception_waiting", "supplement")
-        n_supply2 = name("processing_waiting", "supplement")
-        n_assign, n_propose = name("assigning", "assign"), name("examining", "propose")
-        n_rework = name("approving", "return_for_rework")
-        n_approve, n_hand = name("approving", "approve"), name("releasing", "hand_back")
-        counter_name = gettext("Tiếp nhận hồ sơ giấy tại quầy")
-        paid_name = gettext("Đã thanh toán phí, lệ phí trực tuyến")
-        reception, unit_head = str(Role.RECEPTION), str(Role.UNIT_HEAD)
-        specialist, approver = str(Role.SPECIALIST), str(Role.APPROVER)
+        # The events' transitions: the workflow's steps, the submission and the payment.
+        t = self.transitions
+        initial = self.states["submitted"]
+        SUBMIT = ("submitted", "", "", initial.status, "", initial.code, "")
+        COUNTER = (
+            COUNTER_EVENT,
+            gettext("Tiếp nhận hồ sơ giấy tại quầy"),  # as dossiers.intake names it
+            "",
+            initial.status,
+            "",
+            initial.code,
+            str(Role.RECEPTION),
+        )
+        PAID = (
+            "payment_received",
+            gettext("Đã thanh toán phí, lệ phí trực tuyến"),  # as payments.services names it
+            initial.status,
+            initial.status,
+            "",
+            "",
+            SYSTEM,
+        )
+        WITHDRAW, REFUSE = t["submitted", "withdraw"], t["submitted", "refuse"]
+        ASK, SUPPLY = t["submitted", "request_documents"], t["reception_waiting", "supplement"]
+        ACCEPT, ASSIGN = t["submitted", "accept"], t["assigning", "assign"]
+        ASK_MORE = t["examining", "request_documents"]
+        SUPPLY_MORE = t["processing_waiting", "supplement"]
+        PROPOSE, REWORK = t["examining", "propose"], t["approving", "return_for_rework"]
+        APPROVE, HAND_BACK = t["approving", "approve"], t["releasing", "hand_back"]
         effect = {
             e: json.dumps({"effect": e})
             for e in ("assign", "approve", "hand_back", "refuse", "withdraw")
         }
         supplied = json.dumps({"effect": "supplement", "documents": []})
+
+        requested = {
+            item: json.dumps(
+                {
+                    "effect": "request_documents",
+                    "items": [{"document": item[0], "reason": item[1]}],
+                },
+                ensure_ascii=False,
+            )
+            for item in (*RECEPTION_REQUESTS, *PROCESSING_REQUESTS)
+        }
         limits = [{c: cal.limit(*p.limits[c]) for c in p.limits} for p in pairs]
         random_, randrange, uniform = rng.random, rng.randrange, rng.uniform
         to_epoch, due_epoch, clock_start, due = (
@@ -1074,15 +1132,6 @@ class _Generator:
             cal.clock_start,
             cal.due,
         )
-        offset = cal.offset
-
-        def tl(due_at: int, done: int) -> str:
-            if done > due_at:
-                return "late"
-            if (done + offset) // 86400 == (due_at + offset) // 86400:
-                return "on_time"
-            return "early"
-
         accounts = len(self.account_ids)
         people = len(self.people)
         lives: list[_Life] = []
@@ -1094,8 +1143,6 @@ class _Generator:
             online = year >= pair.online_from and random_() < min(
                 0.85, ONLINE_SHARE[year] * (1.3 if pair.level >= 4 else 1.0)
             )
-            # Event tuples: (at, action, name, from_status, to_status, from_state,
-            # to_state, actor, role, comment, step_started, step_due, step_timeliness, data)
             if online:
                 channel = "online"
                 person = randrange(accounts)
@@ -1111,46 +1158,14 @@ class _Generator:
                 else:
                     submitted = to_epoch(day * W + randrange(W - 300))
                 events: list[tuple[Any, ...]] = [
-                    (
-                        submitted,
-                        "submitted",
-                        "",
-                        "",
-                        "receiving",
-                        "",
-                        "submitted",
-                        applicant,
-                        "",
-                        "",
-                        None,
-                        None,
-                        "",
-                        "{}",
-                    )
+                    (submitted, SUBMIT, applicant, "", None, None, "{}")
                 ]
             else:
                 channel = "postal" if random_() < POSTAL_SHARE else "direct"
                 person = randrange(people)
                 applicant = None
                 submitted = to_epoch(day * W + int((W - 300) * random_() ** 1.3))
-                events = [
-                    (
-                        submitted,
-                        COUNTER_EVENT,
-                        counter_name,
-                        "",
-                        "receiving",
-                        "",
-                        "submitted",
-                        None,
-                        reception,
-                        "",
-                        None,
-                        None,
-                        "",
-                        pair.received_json,
-                    )
-                ]
+                events = [(submitted, COUNTER, None, "", None, None, pair.received_json)]
             limit = limits[p][channel]
             entered = submitted
             step_due = due(entered, sub_limit)[1]
@@ -1162,147 +1177,41 @@ class _Generator:
                 if pair.fee is not None and online and random_() < PAID_SHARE[year]:
                     paid = submitted + randrange(120, 900)
                     payment = (submitted + 60, paid)
-                    events.append(
-                        (
-                            paid,
-                            "payment_received",
-                            paid_name,
-                            "receiving",
-                            "receiving",
-                            "",
-                            "",
-                            None,
-                            SYSTEM,
-                            "",
-                            None,
-                            None,
-                            "",
-                            None,
-                        )
-                    )
+                    events.append((paid, PAID, None, "", None, None, None))
                     earliest = paid + 300
                 start = clock_start(earliest)
                 r = random_()
                 if r < WITHDRAW_SHARE and online and payment is None:
                     at = max(submitted + 600, to_epoch(start + randrange(600, W)))
                     events.append(
-                        (
-                            at,
-                            "withdraw",
-                            n_withdraw,
-                            "receiving",
-                            "cancelled",
-                            "submitted",
-                            "withdrawn",
-                            applicant,
-                            APPLICANT,
-                            "",
-                            entered,
-                            step_due,
-                            tl(step_due, at),
-                            effect["withdraw"],
-                        )
+                        (at, WITHDRAW, applicant, "", entered, step_due, effect["withdraw"])
                     )
                     lives.append(
                         _Life(
-                            submitted,
-                            pair,
-                            channel,
-                            applicant,
-                            person,
-                            events,
-                            None,
-                            "cancelled",
-                            "withdrawn",
-                            at,
-                            withdrawn=at,
+                            submitted, pair, channel, applicant, person, events, None,
+                            "cancelled", "withdrawn", at, withdrawn=at,
                         )
-                    )
+                    )  # fmt: skip
                     continue
                 if r < WITHDRAW_SHARE + REFUSE_SHARE and payment is None:
                     at = max(earliest + 600, to_epoch(start + randrange(1800, int(W * 0.8))))
-                    events.append(
-                        (
-                            at,
-                            "refuse",
-                            n_refuse,
-                            "receiving",
-                            "denied",
-                            "submitted",
-                            "refused",
-                            None,
-                            reception,
-                            rng.choice(REFUSALS),
-                            entered,
-                            step_due,
-                            tl(step_due, at),
-                            effect["refuse"],
-                        )
-                    )
+                    comment = rng.choice(REFUSALS)
+                    events.append((at, REFUSE, None, comment, entered, step_due, effect["refuse"]))
                     lives.append(
                         _Life(
-                            submitted,
-                            pair,
-                            channel,
-                            applicant,
-                            person,
-                            events,
-                            None,
-                            "denied",
-                            "refused",
-                            at,
-                            result=at,
-                            payment=payment,
+                            submitted, pair, channel, applicant, person, events, None,
+                            "denied", "refused", at, result=at,
                         )
-                    )
+                    )  # fmt: skip
                     continue
                 if r < WITHDRAW_SHARE + REFUSE_SHARE + RECEPTION_REQUEST_SHARE:
                     asked = max(earliest + 300, to_epoch(start + randrange(900, int(W * 0.6))))
-                    document, reason = rng.choice(RECEPTION_REQUESTS)
-                    data = json.dumps(
-                        {
-                            "effect": "request_documents",
-                            "items": [{"document": document, "reason": reason}],
-                        },
-                        ensure_ascii=False,
-                    )
-                    events.append(
-                        (
-                            asked,
-                            "request_documents",
-                            n_ask,
-                            "receiving",
-                            "waiting",
-                            "submitted",
-                            "reception_waiting",
-                            None,
-                            reception,
-                            f"Đề nghị bổ sung: {document.lower()}.",
-                            entered,
-                            step_due,
-                            tl(step_due, asked),
-                            data,
-                        )
-                    )
+                    items = rng.choice(RECEPTION_REQUESTS)
+                    comment = f"Đề nghị bổ sung: {items[0].lower()}."
+                    events.append((asked, ASK, None, comment, entered, step_due, requested[items]))
                     back = to_epoch(clock_start(asked) + randrange(W // 2, W * 6))
-                    events.append(
-                        (
-                            back,
-                            "supplement",
-                            n_supply,
-                            "waiting",
-                            "receiving",
-                            "reception_waiting",
-                            "submitted",
-                            applicant,
-                            APPLICANT,
-                            "Đã bổ sung giấy tờ theo yêu cầu.",
-                            asked,
-                            None,
-                            "",
-                            supplied,
-                        )
-                    )
+                    comment = "Đã bổ sung giấy tờ theo yêu cầu."
+                    events.append((back, SUPPLY, applicant, comment, asked, None, supplied))
                     entered = earliest = back
                     step_due = due(entered, sub_limit)[1]
                     start = clock_start(back)
@@ -1310,48 +1219,14 @@ class _Generator:
                 delay = randrange(300, 3 * 3600) if random_() < 0.9 else randrange(3 * 3600, 2 * W)
                 accepted = max(earliest + 60, to_epoch(start + delay))
             due_position, due_at = due(accepted, limit)
-            events.append(
-                (
-                    accepted,
-                    "accept",
-                    n_accept,
-                    "receiving",
-                    "new",
-                    "submitted",
-                    "assigning",
-                    None,
-                    reception,
-                    "",
-                    entered,
-                    step_due,
-                    tl(step_due, accepted),
-                    ("accept", due_at),
-                )
-            )
+            events.append((accepted, ACCEPT, None, "", entered, step_due, ("accept", due_at)))
             begin = clock_start(accepted)
             assign_due = due(accepted, assign_limit)[1]
             window = max(due_position - begin, 1800)
             assigned = max(
                 accepted + 60, to_epoch(begin + min(int(window * uniform(0.004, 0.06)), 2 * W) + 60)
             )
-            events.append(
-                (
-                    assigned,
-                    "assign",
-                    n_assign,
-                    "new",
-                    "processing",
-                    "assigning",
-                    "examining",
-                    None,
-                    unit_head,
-                    "",
-                    accepted,
-                    assign_due,
-                    tl(assign_due, assigned),
-                    effect["assign"],
-                )
-            )
+            events.append((assigned, ASSIGN, None, "", accepted, assign_due, effect["assign"]))
             examining_from = assigned
             start = clock_start(assigned)
             if random_() < PROCESSING_REQUEST_SHARE and due_position - start > 3600:
@@ -1359,53 +1234,17 @@ class _Generator:
                     assigned + 300,
                     to_epoch(start + int((due_position - start) * uniform(0.1, 0.45))),
                 )
-                document, reason = rng.choice(PROCESSING_REQUESTS)
-                data = json.dumps(
-                    {
-                        "effect": "request_documents",
-                        "items": [{"document": document, "reason": reason}],
-                    },
-                    ensure_ascii=False,
-                )
+                items = rng.choice(PROCESSING_REQUESTS)
+                comment = f"Đề nghị bổ sung: {items[0].lower()}."
                 events.append(
-                    (
-                        asked,
-                        "request_documents",
-                        n_ask2,
-                        "processing",
-                        "waiting",
-                        "examining",
-                        "processing_waiting",
-                        None,
-                        specialist,
-                        f"Đề nghị bổ sung: {document.lower()}.",
-                        examining_from,
-                        due_at,
-                        tl(due_at, asked),
-                        data,
-                    )
+                    (asked, ASK_MORE, None, comment, examining_from, due_at, requested[items])
                 )
                 back = to_epoch(clock_start(asked) + randrange(W, W * 10))
                 previous = due_at
                 due_position, due_at = due(back, limit)
-                events.append(
-                    (
-                        back,
-                        "supplement",
-                        n_supply2,
-                        "waiting",
-                        "processing",
-                        "processing_waiting",
-                        "examining",
-                        applicant,
-                        APPLICANT,
-                        "Đã nộp bổ sung giấy tờ theo yêu cầu.",
-                        asked,
-                        None,
-                        "",
-                        ("supplement", previous, due_at),
-                    )
-                )
+                comment = "Đã nộp bổ sung giấy tờ theo yêu cầu."
+                data = ("supplement", previous, due_at)
+                events.append((back, SUPPLY_MORE, applicant, comment, asked, None, data))
                 examining_from = back
                 start = clock_start(back)
             # When the result is ready: early, on the due day, or late.
@@ -1429,134 +1268,39 @@ class _Generator:
                 ready = start + int((due_day_start - start) * rng.triangular(0.2, 0.999, 0.8))
                 ready = min(max(ready, start + 600), due_day_start - 60)
             work = ready - start
-            if random_() < REWORK_SHARE:
+            if random_() < REWORK_SHARE:  # proposed, sent back, then proposed again
                 proposed = max(to_epoch(start + work // 2), examining_from + 60)
-                events.append(
-                    (
-                        proposed,
-                        "propose",
-                        n_propose,
-                        "processing",
-                        "processing",
-                        "examining",
-                        "approving",
-                        None,
-                        specialist,
-                        rng.choice(PROPOSALS),
-                        examining_from,
-                        due_at,
-                        tl(due_at, proposed),
-                        "{}",
-                    )
-                )
+                comment = rng.choice(PROPOSALS)
+                events.append((proposed, PROPOSE, None, comment, examining_from, due_at, "{}"))
                 approve_due = due(proposed, approve_limit)[1]
                 returned = max(to_epoch(start + work * 6 // 10), proposed + 60)
-                events.append(
-                    (
-                        returned,
-                        "return_for_rework",
-                        n_rework,
-                        "processing",
-                        "processing",
-                        "approving",
-                        "examining",
-                        None,
-                        approver,
-                        rng.choice(REWORKS),
-                        proposed,
-                        approve_due,
-                        tl(approve_due, returned),
-                        "{}",
-                    )
-                )
+                comment = rng.choice(REWORKS)
+                events.append((returned, REWORK, None, comment, proposed, approve_due, "{}"))
                 examining_from = returned
                 proposed = max(to_epoch(start + int(work * uniform(0.75, 0.9))), returned + 60)
             else:
                 proposed = max(
                     to_epoch(start + int(work * uniform(0.55, 0.92))), examining_from + 60
                 )
-            events.append(
-                (
-                    proposed,
-                    "propose",
-                    n_propose,
-                    "processing",
-                    "processing",
-                    "examining",
-                    "approving",
-                    None,
-                    specialist,
-                    rng.choice(PROPOSALS),
-                    examining_from,
-                    due_at,
-                    tl(due_at, proposed),
-                    "{}",
-                )
-            )
+            comment = rng.choice(PROPOSALS)
+            events.append((proposed, PROPOSE, None, comment, examining_from, due_at, "{}"))
             approve_due = due(proposed, approve_limit)[1]
             result = max(due_epoch(ready), proposed + 60)
-            events.append(
-                (
-                    result,
-                    "approve",
-                    n_approve,
-                    "processing",
-                    "releasing",
-                    "approving",
-                    "releasing",
-                    None,
-                    approver,
-                    "",
-                    proposed,
-                    approve_due,
-                    tl(approve_due, result),
-                    effect["approve"],
-                )
-            )
+            events.append((result, APPROVE, None, "", proposed, approve_due, effect["approve"]))
             if random_() < 0.3:
                 handed = result + randrange(600, 3 * 3600)
             else:
                 handed = max(
                     result + 600, to_epoch(clock_start(result) + randrange(W // 4, int(W * 2.5)))
                 )
-            events.append(
-                (
-                    handed,
-                    "hand_back",
-                    n_hand,
-                    "releasing",
-                    "done",
-                    "releasing",
-                    "done",
-                    None,
-                    reception,
-                    "",
-                    result,
-                    due_at,
-                    tl(due_at, handed),
-                    effect["hand_back"],
-                )
-            )
+            events.append((handed, HAND_BACK, None, "", result, due_at, effect["hand_back"]))
             lives.append(
                 _Life(
-                    submitted,
-                    pair,
-                    channel,
-                    applicant,
-                    person,
-                    events,
-                    accepted,
-                    "done",
-                    "done",
-                    handed,
-                    state_due=due_at,
-                    due=due_at,
-                    result=result,
-                    handed=handed,
-                    timeliness=tl(due_at, result),
-                    payment=payment,
+                    submitted, pair, channel, applicant, person, events, accepted, "done",
+                    "done", handed, state_due=due_at, due=due_at, result=result, handed=handed,
+                    timeliness=cal.timeliness(due_at, result), payment=payment,
                 )
-            )
+            )  # fmt: skip
         return lives
 
     def _number(
@@ -1651,13 +1395,12 @@ class _Generator:
             ref = f"{first_id + i}T{token.getrandbits(48):012X}"
             refs[i] = (request_id + n, payment_id + n, ref, n)
         offset = cal.offset
-        iso = out.iso_local
+        iso, timeliness = out.iso_local, cal.timeliness
 
         def event_rows() -> Iterator[tuple[Any, ...]]:
             for i, life in enumerate(lives):
                 dossier_id = first_id + i
-                for e in life.events:
-                    data = e[13]
+                for at, transition, actor, comment, started, step_due, data in life.events:
                     if data is None:  # the online payment
                         _r, pid, ref, _n = refs[i]
                         fee = life.pair.fee or {}
@@ -1677,9 +1420,10 @@ class _Generator:
                                 f'"previous_due_at": "{iso(data[1], offset)}", '
                                 f'"due_at": "{iso(data[2], offset)}", "documents": []}}'
                             )
+                    step = "" if step_due is None else timeliness(step_due, at)
                     yield (
-                        dossier_id, e[1], e[3], e[4], e[7], e[9], e[0], e[2], e[5], e[6], e[8],
-                        e[10], e[11], e[12], data,
+                        dossier_id, *transition, at, actor, comment, started, step_due, step,
+                        data,
                     )  # fmt: skip
 
         events = out.insert(
