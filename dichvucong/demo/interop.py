@@ -14,17 +14,14 @@ officers at the ward and the two departments. Safe to run again.
 
 from __future__ import annotations
 
-import json
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Procedure
 from dichvucong.interop.models import ParticipantRole, ProcedureParticipant, ShareUnit
 from dichvucong.organizations.models import Agency
 
-from .services import demo_officers_load, demo_pdf
+from .services import demo_officers_set, demo_pdf
 
 BIRTH = "1.701003.000.00.00.H10"
 LAND = "1.503006.000.00.00.H10"
@@ -78,26 +75,16 @@ def _participants_load(
             continue
         row = ProcedureParticipant.objects.filter(procedure=procedure, position=position).first()
         wanted = (role, agency.pk if agency else None, tier, share, unit)
-        if (
-            row is not None
-            and (
-                row.role,
-                row.agency_id,
-                row.tier,
-                row.share,
-                row.share_unit,
-            )
-            == wanted
+        if row is not None and wanted == (
+            row.role,
+            row.agency_id,
+            row.tier,
+            row.share,
+            row.share_unit,
         ):
             continue
         row = row or ProcedureParticipant(procedure=procedure, position=position)
-        row.role, row.agency, row.tier, row.share, row.share_unit = (
-            role,
-            agency,
-            tier,
-            share,
-            unit,
-        )
+        row.role, row.agency, row.tier, row.share, row.share_unit = role, agency, tier, share, unit
         row.full_clean()
         row.save()
         changed += 1
@@ -105,8 +92,11 @@ def _participants_load(
 
 
 def _officers_load() -> int:
-    officers = {
-        "officers": [
+    codes = {WARD, WARD_ONE_STOP, HEALTH, ENVIRONMENT}
+    if Agency.objects.filter(code__in=codes).count() != len(codes):
+        return 0
+    return demo_officers_set(
+        [
             {
                 "username": username,
                 "email": f"{username}@binhphuoc.gov.vn",
@@ -118,14 +108,7 @@ def _officers_load() -> int:
             }
             for username, name, memberships in OFFICERS
         ]
-    }
-    codes = {WARD, WARD_ONE_STOP, HEALTH, ENVIRONMENT}
-    if Agency.objects.filter(code__in=codes).count() != len(codes):
-        return 0
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "officers.json"
-        path.write_text(json.dumps(officers, ensure_ascii=False), encoding="utf-8")
-        return demo_officers_load(path)
+    )
 
 
 def _dossier_load() -> int:

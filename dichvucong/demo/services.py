@@ -218,8 +218,13 @@ def demo_officers_load(path: Path) -> int:
     """
     if not path.exists():
         return 0
+    return demo_officers_set(json.loads(path.read_text(encoding="utf-8"))["officers"])
+
+
+def demo_officers_set(officers: list[dict[str, Any]]) -> int:
+    """Create or update `officers` (as in officers.json); return the changes."""
     changed = 0
-    for officer in json.loads(path.read_text(encoding="utf-8"))["officers"]:
+    for officer in officers:
         last_name, _space, first_name = officer["full_name"].rpartition(" ")
         user, created = User.objects.get_or_create(
             username=officer["username"],
