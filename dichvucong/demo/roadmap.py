@@ -29,6 +29,7 @@ from dichvucong.reporting.roadmap.services import (
     plan_upsert,
     procedure_levels_record,
 )
+from dichvucong.reporting.services import day_start
 
 DATA = Path(__file__).parent / "data" / "roadmap" / "bp-409-2015.json"
 HISTORY_START = dt.date(2015, 1, 1)
@@ -48,7 +49,7 @@ def _history(data: dict[str, Any]) -> list[LevelRecordSpec]:
     for code, _name, _tier, level, year, _agency in data["annex"]:
         planned[(code, level)] = min(year, planned.get((code, level), year))
     late: dict[str, int] = data.get("late", {})
-    start = dt.datetime.combine(HISTORY_START, dt.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    start = day_start(HISTORY_START)
     records: list[LevelRecordSpec] = []
     for pk, code, level in Procedure.objects.filter(current_version__isnull=False).values_list(
         "id", "code", "level"
