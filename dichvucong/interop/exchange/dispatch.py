@@ -37,9 +37,7 @@ dispatcher = ExchangeDispatcher()
 
 
 def register() -> None:
-    """Register the dispatcher with the interop app (when it offers the seam)."""
-    try:
-        from dichvucong.interop.remote import remote_dispatcher_register
-    except ImportError:  # pragma: no cover - the interop app without remote legs
-        return
+    """Register the dispatcher with the interop app."""
+    from dichvucong.interop.remote import remote_dispatcher_register
+
     remote_dispatcher_register(dispatcher)

@@ -59,6 +59,8 @@ from dichvucong.dossiers.models import (
 )
 from dichvucong.dossiers.services import _local_day, dossier_code_allocate
 from dichvucong.dossiers.uploads import CheckedFile, check_upload, delete_files, store_files
+from dichvucong.interop import services as interop_services
+from dichvucong.interop.models import Leg, LegOutcome
 from dichvucong.organizations.models import Agency
 
 from . import jws
@@ -78,9 +80,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "exchange:"
-# The outcomes of inter-agency legs (interop.models.LegOutcome) a partner's answer maps to.
-LEG_APPROVED = "approved"
-LEG_REJECTED = "rejected"
 MESSAGES_PATH = "/exchange/v1/messages/"
 LAST_ERROR_MAX = 2000
 REFUSED_TOKEN_MAX = 20000
@@ -883,11 +882,9 @@ def _on_refused(message: OutboundMessage, *, code: str, detail: str) -> None:
     link.save(update_fields=["state", "refusal_code", "refusal_reason"])
     leg = _leg(link)
     if leg is not None:
-        from dichvucong.interop import services as interop_services
-
         interop_services.leg_return(
             leg=leg,
-            outcome=LEG_REJECTED,
+            outcome=LegOutcome.REJECTED,
             comment=_("Hệ thống đối tác từ chối: %(reason)s") % {"reason": detail},
             files=[],
             actor=None,
@@ -960,13 +957,9 @@ def _file_payload(content: bytes, **meta: Any) -> dict[str, Any]:
     }
 
 
-def _leg(link: ExchangeDossier) -> Any:
-    """Return the inter-agency leg the link stands for, when the interop app has one."""
+def _leg(link: ExchangeDossier) -> Leg | None:
+    """Return the inter-agency leg the link stands for, if it stands for one."""
     if link.leg_id is None:
-        return None
-    try:
-        from dichvucong.interop.models import Leg
-    except ImportError:  # pragma: no cover
         return None
     return Leg.objects.filter(pk=link.leg_id).first()
 
@@ -1173,8 +1166,6 @@ def _dossier_status_apply(
         "code": link.remote_dossier_code,
     }
     if leg is not None:
-        from dichvucong.interop import services as interop_services
-
         interop_services.leg_progress_record(leg=leg, status=status, note=note, at=at)
     else:
         _timeline_note(
@@ -1207,11 +1198,9 @@ def _dossier_result_apply(
     checked = _check(_decode_files(body.get("documents")))
     leg = _leg(link)
     if leg is not None:
-        from dichvucong.interop import services as interop_services
-
         interop_services.leg_return(
             leg=leg,
-            outcome=LEG_APPROVED if outcome == DossierStatus.DONE else LEG_REJECTED,
+            outcome=LegOutcome.APPROVED if outcome == DossierStatus.DONE else LegOutcome.REJECTED,
             comment=comment,
             files=[c.upload for _i, c in checked],
             actor=None,
