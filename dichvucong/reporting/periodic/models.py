@@ -10,6 +10,8 @@ writes, and who filed it when. Every change leaves an `AgencyReportEvent`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -165,3 +167,8 @@ class AgencyReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Agency report events are append-only.")
+        super().save(*args, **kwargs)

@@ -204,11 +204,22 @@ def report_figures_compute(
     return _from_statistics(stats, services)
 
 
+def report_figures_shown(
+    *, period: ReportPeriod, agency: Agency, report: AgencyReport | None
+) -> tuple[ReportFigures, date | None]:
+    """Return the figures a report shows and the last day they cover.
+
+    Frozen once filed; computed live, up to today, while a draft or not started.
+    """
+    if report is not None and report.is_submitted:
+        return ReportFigures.from_json(report.figures), report.figures_as_of
+    figures = report_figures_compute(period=period, agency=agency)
+    return figures, figures_as_of(period=period)
+
+
 def report_figures(*, report: AgencyReport) -> ReportFigures:
     """Return a report's figures: frozen once filed, computed live while a draft."""
-    if report.is_submitted:
-        return ReportFigures.from_json(report.figures)
-    return report_figures_compute(period=report.period, agency=report.agency)
+    return report_figures_shown(period=report.period, agency=report.agency, report=report)[0]
 
 
 # --- Who has filed, and the consolidated report ---------------------------------------

@@ -25,7 +25,7 @@ from dichvucong.core.models import today
 from dichvucong.organizations.models import Agency
 
 from . import exports, selectors, services
-from .figures import SUMMARY_ROWS, ReportFigures, figure_cells, figure_lines
+from .figures import SUMMARY_ROWS, figure_cells, figure_lines
 from .forms import NarrativeForm, PeriodCreateForm, ReopenForm
 from .models import ReportPeriod
 
@@ -132,12 +132,7 @@ def _report_context(
     request: HttpRequest, access: selectors.ReportAccess, period: ReportPeriod, agency: Agency
 ) -> dict[str, Any]:
     report = selectors.report_find(period=period, agency=agency)
-    if report is not None and report.is_submitted:
-        figures = ReportFigures.from_json(report.figures)
-        as_of = report.figures_as_of
-    else:
-        figures = selectors.report_figures_compute(period=period, agency=agency)
-        as_of = selectors.figures_as_of(period=period)
+    figures, as_of = selectors.report_figures_shown(period=period, agency=agency, report=report)
     may_edit = access.may_file(agency.pk) and (report is None or not report.is_submitted)
     base = reverse("periodic_reports:report", args=[period.pk, agency.code])
     return {

@@ -16,7 +16,7 @@ from dichvucong.accounts.models import User
 from dichvucong.dossiers.api.backoffice import IsVerifiedOfficer
 
 from .. import selectors
-from ..models import AgencyReport, ReportStatus
+from ..models import AgencyReport
 from .serializers import PeriodSerializer, ReportSerializer
 
 
@@ -82,7 +82,7 @@ class ReportDetailView(APIView):
             report = selectors.report_get_for_user(user=user, pk=pk)
         except AgencyReport.DoesNotExist:
             raise Http404 from None
-        figures = selectors.report_figures(report=report)
-        if report.status == ReportStatus.DRAFT:
-            report.figures_as_of = selectors.figures_as_of(period=report.period)
+        figures, report.figures_as_of = selectors.report_figures_shown(
+            period=report.period, agency=report.agency, report=report
+        )
         return Response(ReportSerializer(report, context={"figures": figures}).data)

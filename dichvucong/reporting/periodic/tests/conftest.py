@@ -69,58 +69,47 @@ def figures_2020(province: dict[str, Agency], procedures: list[Any]) -> dict[str
     Sở Xây dựng: 8 received online, 8 processed on time.
     """
     procedure = procedures[0].procedure
-    justice, construction = province[JUSTICE], province[CONSTRUCTION]
-    add_day(
-        agency=justice,
-        procedure=procedure,
-        day=datetime.date(2020, 1, 15),
-        channel="online",
-        received=10,
-        processed=10,
-        processed_early=5,
-        processed_on_time=5,
-        processing_counted=10,
-        processing_seconds=10 * 86400,
-        paid_online=4,
-        paid_online_amount=200000,
-        ratings_very_satisfied=6,
-        ratings_satisfied=3,
-        ratings_unsatisfied=1,
-    )
-    add_day(
-        agency=justice,
-        procedure=procedure,
-        day=datetime.date(2020, 3, 2),
-        channel="direct",
-        received=30,
-        processed=20,
-        processed_on_time=15,
-        processed_late=5,
-        processing_counted=20,
-        processing_seconds=50 * 86400,
-    )
-    add_day(
-        agency=justice,
-        procedure=procedure,
-        day=datetime.date(2020, 5, 31),
-        channel="postal",
-        received=2,
-    )
-    add_day(
-        agency=justice,
-        procedure=procedure,
-        day=datetime.date(2019, 11, 30),
-        channel="online",
-        received=100,
-        processed=100,
-    )
-    add_day(
-        agency=construction,
-        procedure=procedure,
-        day=datetime.date(2020, 2, 1),
-        channel="online",
-        received=8,
-        processed=8,
-        processed_on_time=8,
-    )
+    days: list[tuple[str, datetime.date, str, dict[str, int]]] = [
+        (
+            JUSTICE,
+            datetime.date(2020, 1, 15),
+            "online",
+            {
+                "received": 10,
+                "processed": 10,
+                "processed_early": 5,
+                "processed_on_time": 5,
+                "processing_counted": 10,
+                "processing_seconds": 10 * 86400,
+                "paid_online": 4,
+                "paid_online_amount": 200000,
+                "ratings_very_satisfied": 6,
+                "ratings_satisfied": 3,
+                "ratings_unsatisfied": 1,
+            },
+        ),
+        (
+            JUSTICE,
+            datetime.date(2020, 3, 2),
+            "direct",
+            {
+                "received": 30,
+                "processed": 20,
+                "processed_on_time": 15,
+                "processed_late": 5,
+                "processing_counted": 20,
+                "processing_seconds": 50 * 86400,
+            },
+        ),
+        (JUSTICE, datetime.date(2020, 5, 31), "postal", {"received": 2}),
+        (JUSTICE, datetime.date(2019, 11, 30), "online", {"received": 100, "processed": 100}),
+        (
+            CONSTRUCTION,
+            datetime.date(2020, 2, 1),
+            "online",
+            {"received": 8, "processed": 8, "processed_on_time": 8},
+        ),
+    ]
+    for code, day, channel, counts in days:
+        add_day(agency=province[code], procedure=procedure, day=day, channel=channel, **counts)
     return {"procedure": procedure}
