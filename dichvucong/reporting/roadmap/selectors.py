@@ -288,6 +288,10 @@ class QualityRow:
     level: int
     online_dossiers: int
 
+    @property
+    def tier_label(self) -> str:
+        return str(PlanTier(self.tier).label)
+
 
 @dataclass(frozen=True)
 class QualityView:
