@@ -171,6 +171,10 @@ def test_submission_freezes_the_figures_and_twice_files_once(
         "created",
         "submitted",
     ]
+    event = AgencyReportEvent.objects.filter(report=report).latest("pk")
+    event.comment = "sửa lại"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
 
 
 def test_a_report_filed_after_the_due_date_is_accepted_and_marked_late(
