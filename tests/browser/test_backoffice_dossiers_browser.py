@@ -190,3 +190,41 @@ def test_a_dossier_from_inbox_to_result(
     page.screenshot(path=str(ARTIFACTS / "backoffice-register.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(ARTIFACTS / "backoffice-register-phone.png"), full_page=True)
+
+
+def test_a_wide_table_in_the_form_scrolls_inside_its_box(
+    live_server, dossiers, officers, browser_page, monkeypatch
+) -> None:
+    """A table in the e-form (members who contribute capital, say) never widens the page."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    members = [
+        {
+            "ho_ten": f"Nguyễn Thị Thành Viên Góp Vốn Số {i}",
+            "so_giay_to": f"07018501024{i}",
+            "noi_thuong_tru": "Tổ 3, khu phố Phú Thanh, phường Tân Phú, thành phố Đồng Xoài",
+            "gia_tri_gop_von": f"{i * 150_000_000:,} đồng",
+            "ty_le_gop_von": f"{i * 10}%",
+            "loai_tai_san": "Tiền mặt và quyền sử dụng đất nông nghiệp",
+        }
+        for i in range(1, 4)
+    ]
+    Dossier.objects.filter(pk=dossiers.pk).update(
+        form_data={**dossiers.form_data, "thanh_vien_gop_von": members}
+    )
+    page = browser_page
+    sign_in_as(page, live_server, officers["reception"])
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/mot-cua/ho-so/{dossiers.code}/")
+    wrap = page.locator(".form-data .table-wrap").bounding_box()
+    side = page.locator(".bo-dossier-side").bounding_box()
+    assert wrap is not None and side is not None
+    assert wrap["x"] + wrap["width"] <= side["x"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    check_axe(page, "dossier, wide table")
+    page.screenshot(path=str(ARTIFACTS / "backoffice-dossier-wide-table.png"), full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "backoffice-dossier-wide-table-390.png"), full_page=True)
