@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -266,4 +267,27 @@ class LookupView(PublicAPIMixin, APIView):
             public = selectors.dossier_public_status(code=code)
         except Dossier.DoesNotExist:
             raise Http404 from None
-        return Response(LookupSerializer(public).data)
+        return Response(lookup_payload(public))
+
+
+# The lookup is the portal's hottest read: its answer is written by hand instead of by
+# LookupSerializer, which documents it (a test checks the two agree), to save building
+# the serializer's fields on every request.
+_TIME = serializers.DateTimeField(allow_null=True)
+
+
+def lookup_payload(public: selectors.PublicStatus) -> dict[str, Any]:
+    """Return LookupSerializer(public).data, written out."""
+    return {
+        "code": public.code,
+        "status": public.status,
+        "status_display": public.status_display,
+        "procedure": public.procedure_code,
+        "procedure_name": public.procedure_name,
+        "agency": public.agency_code,
+        "agency_name": public.agency_name,
+        "submitted_at": None
+        if public.submitted_at is None
+        else _TIME.to_representation(public.submitted_at),
+        "due_at": None if public.due_at is None else _TIME.to_representation(public.due_at),
+    }

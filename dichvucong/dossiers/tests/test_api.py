@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from dichvucong.catalogue.models import Procedure
+from dichvucong.dossiers import selectors
+from dichvucong.dossiers.api.serializers import LookupSerializer
+from dichvucong.dossiers.api.views import lookup_payload
 from dichvucong.dossiers.models import Dossier, DossierStatus
 from dichvucong.dossiers.tests.fixtures import default_state
 
@@ -239,6 +243,16 @@ def test_lookup_shows_status_only(submitted: str) -> None:
     text = response.content.decode()
     for personal in ("Nguyễn Văn An", "074090001234", "0912345678", "congdan@example.vn"):
         assert personal not in text
+
+
+def test_lookup_answer_is_what_its_serializer_documents(submitted: str) -> None:
+    due = timezone.now() + timedelta(days=3)
+    Dossier.objects.filter(code=submitted).update(due_at=due)
+    body = Client().get(f"/api/v1/lookup/{submitted}/").json()
+    public = selectors.dossier_public_status(code=submitted)
+    assert body == json.loads(json.dumps(LookupSerializer(public).data))
+    assert body["due_at"] == LookupSerializer(public).data["due_at"] is not None
+    assert lookup_payload(public) == LookupSerializer(public).data
 
 
 def test_lookup_of_unknown_code_or_draft_is_404(citizen: Any, online_procedure: Procedure) -> None:
