@@ -7,6 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from dichvucong.core.views import health
 
 urlpatterns = [
+    # The machine-facing prefixes first: the API and the gateway's IPN are the hottest
+    # paths, and no page pattern below matches them, so they skip the pages' patterns.
+    path("api/v1/", include("config.api_urls", namespace="api")),
+    path("payments/", include("dichvucong.payments.urls")),
     path("", include("dichvucong.portal.urls")),
     path("tai-khoan/", include("dichvucong.accounts.urls")),
     path("thong-bao/", include("dichvucong.notifications.urls")),
@@ -19,9 +23,7 @@ urlpatterns = [
     path("cong-khai/", include("dichvucong.reporting.quality.urls")),
     path("exchange/", include("dichvucong.interop.exchange.urls")),
     path("national-sync/", include("dichvucong.interop.national.urls")),
-    path("payments/", include("dichvucong.payments.urls")),
     path("verify/", include("dichvucong.documents.urls")),
-    path("api/v1/", include("config.api_urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
