@@ -31,6 +31,7 @@ from dichvucong.eforms.selectors import eform_for_case
 from dichvucong.eforms.validation import eform_validate
 from dichvucong.notifications.services import notify
 from dichvucong.organizations.models import Agency
+from dichvucong.organizations.selectors import administrative_unit_chain
 from dichvucong.workflows.models import WorkflowState
 
 from . import selectors
@@ -291,17 +292,16 @@ def _resolve_target(
     *, applicant: User, procedure: Procedure, case_position: int | None, agency_code: str
 ) -> _Target:
     errors: dict[str, list[str]] = {}
-    # One query for the profile and its unit's chain, which the default agency and the
-    # applicant's snapshot (the full address) walk, instead of one query per level.
-    profile = (
-        Profile.objects.select_related("administrative_unit__parent__parent")
-        .filter(user=applicant)
-        .first()
-    )
+    # The profile alone, and its unit's chain (which the default agency and the
+    # applicant's snapshot, the full address, walk) from the process's cache of public
+    # data: a four-table join here cost more than the rest of this function.
+    profile = Profile.objects.filter(user=applicant).first()
     if profile is None:
         raise ValidationError(
             {"applicant": [_("Tài khoản chưa có thông tin người nộp (hồ sơ người dùng).")]}
         )
+    if profile.administrative_unit_id is not None:
+        profile.administrative_unit = administrative_unit_chain(pk=profile.administrative_unit_id)
     applicant.profile = profile
     version = procedure.current_version
     if version is None or not procedure.online_submission_enabled:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from dichvucong.core.cache import memoize_public
+
 from .models import AdministrativeUnit, Agency
 
 
@@ -32,6 +34,22 @@ def administrative_unit_list(
     if parent_code:
         queryset = queryset.filter(parent__code=parent_code)
     return queryset.order_by("code")
+
+
+def administrative_unit_chain(*, pk: int) -> AdministrativeUnit:
+    """Return the unit with its parent and grandparent loaded; raise DoesNotExist.
+
+    Kept in each process until the public data changes (every change to a unit goes
+    through services.administrative_unit_upsert, which says so): each online submission
+    walks the applicant's commune, district and province. The instance is shared: read it,
+    never change it.
+    """
+
+    def load() -> AdministrativeUnit:
+        return AdministrativeUnit.objects.select_related("parent__parent").get(pk=pk)
+
+    unit: AdministrativeUnit = memoize_public("administrative-unit-chain", pk, load)
+    return unit
 
 
 def address_text(*, value: object) -> str:

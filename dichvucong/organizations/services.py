@@ -31,7 +31,10 @@ def administrative_unit_upsert(
         "valid_from": valid_from,
         "valid_to": valid_to,
     }
-    return model_upsert(AdministrativeUnit, lookup={"code": code}, values=values)
+    unit, written = model_upsert(AdministrativeUnit, lookup={"code": code}, values=values)
+    if written:
+        public_data_changed()  # e-forms check commune codes, submissions read unit chains
+    return unit, written
 
 
 @transaction.atomic

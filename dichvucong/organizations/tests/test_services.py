@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from dichvucong.organizations.models import AdministrativeUnit, Agency
+from dichvucong.organizations.selectors import administrative_unit_chain
 from dichvucong.organizations.services import administrative_unit_upsert, agency_upsert
 
 
@@ -66,3 +68,32 @@ def test_agency_upsert_validates_code_and_takes_tier_from_unit(province) -> None
         )
     assert "valid_to" in info.value.message_dict
     assert not Agency.objects.filter(code="000.00.50.H10").exists()
+
+
+@pytest.mark.django_db
+def test_a_unit_change_reaches_the_cached_unit_chains(django_assert_num_queries: Any) -> None:
+    administrative_unit_upsert(code="70", name="Bình Phước", kind="tinh")
+    administrative_unit_upsert(code="689", name="Đồng Xoài", kind="thi_xa", parent_code="70")
+    ward, _ = administrative_unit_upsert(
+        code="25195", name="Tân Phú", kind="phuong", parent_code="689"
+    )
+    chain = administrative_unit_chain(pk=ward.pk)
+    assert (chain.name, chain.parent.name, chain.parent.parent.name) == (
+        "Tân Phú",
+        "Đồng Xoài",
+        "Bình Phước",
+    )
+    with django_assert_num_queries(0):
+        assert administrative_unit_chain(pk=ward.pk) is chain
+        assert chain.parent.kind == "thi_xa"
+
+    administrative_unit_upsert(
+        code="689", name="Đồng Xoài", kind="thanh_pho_thuoc_tinh", parent_code="70"
+    )
+    assert administrative_unit_chain(pk=ward.pk).parent.kind == "thanh_pho_thuoc_tinh"
+    # Writing nothing new keeps what the processes have cached.
+    again = administrative_unit_chain(pk=ward.pk)
+    administrative_unit_upsert(
+        code="689", name="Đồng Xoài", kind="thanh_pho_thuoc_tinh", parent_code="70"
+    )
+    assert administrative_unit_chain(pk=ward.pk) is again
