@@ -106,6 +106,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL the parameters travel apart from the query text (server-side binding), so
+# a query the connection has run twice is prepared: PostgreSQL plans it once, not on every
+# request. Planning the portal's hot queries cost more than running them (the public
+# lookup: 0.5 ms of planning for 0.1 ms of execution). A connection pooler in transaction
+# mode cannot keep prepared statements: set DATABASE_PREPARE_THRESHOLD=0 behind one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=_prepare_threshold if _prepare_threshold > 0 else None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: locmem:// (one process, the default) or redis://host:6379/0 (shared
