@@ -40,13 +40,12 @@ from dichvucong.workflows.models import (
     WorkflowState,
 )
 
-from .events import events_announce
+from .events import event_attachments_create, events_announce
 from .models import (
     Dossier,
     DossierDocument,
     DossierEvent,
     DossierStatus,
-    EventAttachment,
     RegisterSequence,
     attachment_upload_to,
     document_upload_to,
@@ -356,17 +355,7 @@ def dossier_action_execute(
                         effect_documents, document_names, strict=True
                     )
                 )
-            attachments = EventAttachment.objects.bulk_create(
-                EventAttachment(
-                    event=event,
-                    file=name,
-                    original_name=item.original_name,
-                    kind=item.kind,
-                    size=item.size,
-                    sha256=item.sha256,
-                )
-                for item, name in zip(checked, names, strict=True)
-            )
+            attachments = event_attachments_create(event, zip(checked, names, strict=True))
             # Whoever reads event.attachments next gets these without a query.
             event._prefetched_objects_cache = {"attachments": attachments}  # type: ignore[attr-defined]
             events_announce(event)

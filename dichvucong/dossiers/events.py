@@ -13,10 +13,13 @@ rebuild what they keep from the event log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-from .models import DossierEvent
+from .models import DossierEvent, EventAttachment
+
+if TYPE_CHECKING:
+    from .uploads import CheckedFile
 
 EventListener = Callable[[DossierEvent], None]
 
@@ -37,6 +40,23 @@ def event_record(**fields: Any) -> DossierEvent:
     event = DossierEvent.objects.create(**fields)
     events_announce(event)
     return event
+
+
+def event_attachments_create(
+    event: DossierEvent, files: Iterable[tuple[CheckedFile, str]]
+) -> list[EventAttachment]:
+    """Attach stored files to `event`: each a checked upload and its storage name."""
+    return EventAttachment.objects.bulk_create(
+        EventAttachment(
+            event=event,
+            file=name,
+            original_name=item.original_name,
+            kind=item.kind,
+            size=item.size,
+            sha256=item.sha256,
+        )
+        for item, name in files
+    )
 
 
 def events_announce(event: DossierEvent) -> None:

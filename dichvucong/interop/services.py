@@ -33,7 +33,7 @@ from dichvucong.dossiers.actions import (
     dossier_action_execute,
     dossier_time_limit,
 )
-from dichvucong.dossiers.events import event_record
+from dichvucong.dossiers.events import event_attachments_create, event_record
 from dichvucong.dossiers.models import Dossier, DossierEvent
 from dichvucong.organizations.models import Agency
 
@@ -391,7 +391,7 @@ def _opinion_answer_record(
     *, leg: Leg, outcome: str, comment: str, files: Sequence[UploadedFile]
 ) -> None:
     """Close an opinion leg outside the workflow, with an event that keeps the step."""
-    from dichvucong.dossiers.models import EventAttachment, attachment_upload_to
+    from dichvucong.dossiers.models import attachment_upload_to
     from dichvucong.dossiers.uploads import check_total, check_upload, delete_files, store_files
 
     if outcome not in LegOutcome.values:
@@ -440,17 +440,7 @@ def _opinion_answer_record(
                 },
                 created_at=now,
             )
-            EventAttachment.objects.bulk_create(
-                EventAttachment(
-                    event=event,
-                    file=name,
-                    original_name=item.original_name,
-                    kind=item.kind,
-                    size=item.size,
-                    sha256=item.sha256,
-                )
-                for item, name in zip(checked, names, strict=True)
-            )
+            event_attachments_create(event, zip(checked, names, strict=True))
     except BaseException:
         delete_files(names)
         raise

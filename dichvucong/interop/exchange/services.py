@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,7 +47,7 @@ from dichvucong.accounts.selectors import officer_agency_ids
 from dichvucong.catalogue.models import Channel, Procedure, ProcedureCase
 from dichvucong.dossiers import selectors as dossier_selectors
 from dichvucong.dossiers.actions import dossier_enter_workflow
-from dichvucong.dossiers.events import event_record
+from dichvucong.dossiers.events import event_attachments_create, event_record
 from dichvucong.dossiers.models import (
     Dossier,
     DossierDocument,
@@ -924,21 +924,6 @@ def _timeline_note(
     )
 
 
-def _attachments_create(event: DossierEvent, files: Iterable[tuple[CheckedFile, str]]) -> None:
-    """Attach the stored files (checked file, storage name) to `event`."""
-    EventAttachment.objects.bulk_create(
-        EventAttachment(
-            event=event,
-            file=name,
-            original_name=item.original_name,
-            kind=item.kind,
-            size=item.size,
-            sha256=item.sha256,
-        )
-        for item, name in files
-    )
-
-
 def _link_returned(link: ExchangeDossier, *, outcome: str) -> None:
     link.state = ExchangeDossierState.RETURNED
     link.outcome = outcome
@@ -1099,7 +1084,7 @@ def _dossier_receive(
             },
             created_at=now,
         )
-        _attachments_create(
+        event_attachments_create(
             event,
             (
                 (checked_file, name)
@@ -1221,7 +1206,7 @@ def _dossier_result_apply(
                     "message_id": str(envelope.message_id),
                 },
             )
-            _attachments_create(
+            event_attachments_create(
                 event, ((c, name) for (_i, c), name in zip(checked, names, strict=True))
             )
         except BaseException:
