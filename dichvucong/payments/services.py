@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -368,12 +369,7 @@ def payment_ipn_handle(*, params: Mapping[str, str]) -> IpnAnswer:
             logger.warning("Malformed IPN for %r", params.get("vnp_TxnRef"))
             return UNKNOWN_ERROR
         with transaction.atomic():
-            payment = (
-                Payment.objects.select_for_update(of=("self",))
-                .select_related("request", "dossier")
-                .filter(txn_ref=report.txn_ref)
-                .first()
-            )
+            payment = _locked_for_report().filter(txn_ref=report.txn_ref).first()
             if payment is None:
                 return NOT_FOUND
             return _report_apply(payment, report=report, kind=EventKind.IPN, params=params)
@@ -417,6 +413,42 @@ def _log(
     )
 
 
+# What applying a report reads and writes, so that the locked row is read narrow: not the
+# payment's URL and order text, nor the request's fee lines, nor the dossier (`_credit`
+# locks and reads that itself).
+_REPORT_FIELDS = (
+    "request_id",
+    "dossier_id",
+    "txn_ref",
+    "amount",
+    "status",
+    "flag",
+    "expires_at",
+    "paid_at",
+    "closed_at",
+    "transaction_no",
+    "bank_code",
+    "response_code",
+    "gateway_paid_at",
+    "last_query_at",
+    "request__paid_at",
+    "request__cancelled_at",
+)
+
+
+def _locked_for_report() -> QuerySet[Payment]:
+    """Payments to lock, with their request, and apply a report to.
+
+    The request is locked too, so that two successes for two payments of one request
+    are applied one after the other and the second sees the first (a duplicate).
+    """
+    return (
+        Payment.objects.select_for_update(of=("self", "request"))
+        .select_related("request")
+        .only(*_REPORT_FIELDS)
+    )
+
+
 def _report_apply(
     payment: Payment, *, report: GatewayReport, kind: str, params: Mapping[str, Any]
 ) -> IpnAnswer:
@@ -438,8 +470,11 @@ def _report_apply(
         payment.status = PaymentStatus.PAID
         payment.paid_at = now
         payment.closed_at = now
+        # Only a credited payment settles the request (`_credit`): while it is unsettled,
+        # no other payment of it was credited.
         paid_elsewhere = (
-            Payment.objects.filter(request_id=payment.request_id, status=PaymentStatus.PAID)
+            payment.request.paid_at is not None
+            and Payment.objects.filter(request_id=payment.request_id, status=PaymentStatus.PAID)
             .exclude(flag=PaymentFlag.DUPLICATE)
             .exclude(pk=payment.pk)
             .exists()
@@ -494,17 +529,10 @@ def _credit(payment: Payment, *, now: datetime) -> None:
         request.paid_at = now
         request.save(update_fields=["paid_at"])
     # Read under the dossier's lock: an officer's action may have just moved it.
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("state")
-        .get(pk=payment.dossier_id)
-    )
+    dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
     payment_data = {"id": payment.pk, "txn_ref": payment.txn_ref, "amount": payment.amount}
     action = _payment_received_action(dossier)
-    still_due = PaymentRequest.objects.filter(
-        dossier=dossier, paid_at__isnull=True, cancelled_at__isnull=True, total__gt=0
-    ).exists()
-    if action is not None and not still_due:
+    if action is not None and not _fees_still_due(dossier):
         dossier_action_execute(
             dossier=dossier,
             actor=None,
@@ -525,6 +553,12 @@ def _credit(payment: Payment, *, now: datetime) -> None:
 
     payment_id = payment.pk
     transaction.on_commit(lambda: payment_paid_notify.delay(payment_id), robust=True)
+
+
+def _fees_still_due(dossier: Dossier) -> bool:
+    return PaymentRequest.objects.filter(
+        dossier=dossier, paid_at__isnull=True, cancelled_at__isnull=True, total__gt=0
+    ).exists()
 
 
 def _payment_received_action(dossier: Dossier) -> WorkflowAction | None:
@@ -611,11 +645,7 @@ def payments_reconcile(
             continue
         report.queried += 1
         with transaction.atomic():
-            locked = (
-                Payment.objects.select_for_update(of=("self",))
-                .select_related("request", "dossier")
-                .get(pk=pk)
-            )
+            locked = _locked_for_report().get(pk=pk)
             answer = _report_apply(locked, report=gateway, kind=EventKind.QUERY, params=gateway.raw)
             report.applied[answer.code] = report.applied.get(answer.code, 0) + 1
             locked.last_query_at = now
