@@ -122,29 +122,40 @@ def event_contribution(event: DossierEvent) -> dict[str, int]:
     return add
 
 
-def _upsert_into(
+def _upsert_sql(
     table: str, period_column: str, key: RowKey, period: date, add: dict[str, int]
-) -> None:
+) -> tuple[str, list[Any]]:
+    """Return the statement adding `add` to one row of `table` (created at zero if missing)."""
     table = connection.ops.quote_name(table)
     columns = ", ".join(COUNTER_FIELDS)
     placeholders = ", ".join(["%s"] * (4 + len(COUNTER_FIELDS)))
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in add)
     values: list[Any] = [period, key.agency_id, key.procedure_id, key.channel]
     values.extend(add.get(name, 0) for name in COUNTER_FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({period_column}, agency_id, procedure_id, channel, {columns}) "  # noqa: S608
-            f"VALUES ({placeholders}) "
-            f"ON CONFLICT ({period_column}, agency_id, procedure_id, channel) "
-            f"DO UPDATE SET {updates}",
-            values,
-        )
+    sql = (
+        f"INSERT INTO {table} ({period_column}, agency_id, procedure_id, channel, {columns}) "  # noqa: S608
+        f"VALUES ({placeholders}) "
+        f"ON CONFLICT ({period_column}, agency_id, procedure_id, channel) "
+        f"DO UPDATE SET {updates}"
+    )
+    return sql, values
 
 
 def _upsert(key: RowKey, add: dict[str, int]) -> None:
-    """Add `add` to the day's row and to the month's row (created at zero if missing)."""
-    _upsert_into(DailyFigures._meta.db_table, "day", key, key.day, add)
-    _upsert_into(MonthlyFigures._meta.db_table, "month", key, key.day.replace(day=1), add)
+    """Add `add` to the day's row and to the month's row (created at zero if missing).
+
+    On PostgreSQL both go in one statement (the day's upsert as a data-modifying WITH):
+    one round trip fewer inside every action's transaction, which holds these rows'
+    locks from here to its commit.
+    """
+    daily = _upsert_sql(DailyFigures._meta.db_table, "day", key, key.day, add)
+    monthly = _upsert_sql(MonthlyFigures._meta.db_table, "month", key, key.day.replace(day=1), add)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH daily AS ({daily[0]}) {monthly[0]}", daily[1] + monthly[1])
+        else:
+            cursor.execute(*daily)
+            cursor.execute(*monthly)
 
 
 def daily_figures_event_apply(event: DossierEvent) -> None:
