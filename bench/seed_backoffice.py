@@ -110,6 +110,7 @@ def bench_agencies(count: int = AGENCIES) -> list[Any]:
 
 
 def agencies(count: int) -> None:
+    from django.conf import settings
     from django.db import transaction
 
     from dichvucong.catalogue.models import Procedure, ProcedureVersion
@@ -119,7 +120,8 @@ def agencies(count: int) -> None:
     missing = count - len(_receiving_agency_ids())
     created = 0
     if missing > 0:
-        province = AdministrativeUnit.objects.get(parent__isnull=True)
+        # The installation's province (the demo also holds a neighbour's, for the exchange).
+        province = AdministrativeUnit.objects.get(parent__isnull=True, name=settings.PROVINCE_NAME)
         # Province-level procedures (received by a department), those with a case.
         versions = list(
             Procedure.objects.filter(
