@@ -11,6 +11,7 @@ is refused.
 
 from __future__ import annotations
 
+import copy
 import logging
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
@@ -312,6 +313,7 @@ def dossier_action_execute(
     try:
         with transaction.atomic():
             locked = _lock(dossier)
+            as_locked = _column_values(locked)
             action = _find_action(locked, request.action)
             roles = actor_roles(dossier=locked, user=actor)
             if not _may_take(action, roles=roles, dossier=locked, user=actor):
@@ -329,6 +331,7 @@ def dossier_action_execute(
             names = store_files(checked, attachment_upload_to)
             event = _move(
                 locked,
+                as_locked=as_locked,
                 action=action,
                 actor=actor,
                 role=_role_used(action, roles),
@@ -548,9 +551,25 @@ def _supplement_documents(
     return result
 
 
+def _column_values(dossier: Dossier) -> dict[str, Any]:
+    """Return the dossier's columns as read (JSON copied: an effect may edit it in place)."""
+    values = {}
+    for column in Dossier._meta.concrete_fields:
+        value = getattr(dossier, column.attname)
+        values[column.attname] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+    return values
+
+
+def _changed_columns(dossier: Dossier, as_locked: dict[str, Any]) -> list[str]:
+    """Return the columns the action changed, and `updated_at` (the save stamps it)."""
+    changed = [name for name, value in as_locked.items() if getattr(dossier, name) != value]
+    return changed if "updated_at" in changed else [*changed, "updated_at"]
+
+
 def _move(
     dossier: Dossier,
     *,
+    as_locked: dict[str, Any],
     action: WorkflowAction,
     actor: User | None,
     role: str,
@@ -591,7 +610,9 @@ def _move(
         dossier.due_at is None or dossier.due_at > now or target.status in FINISHED
     ):
         dossier.overdue_at = None
-    dossier.save()
+    # Only what changed: the row also holds the e-form's content (tens of kilobytes of
+    # JSON), which every action would otherwise write again, with its TOAST chunks.
+    dossier.save(update_fields=_changed_columns(dossier, as_locked))
     return event
 
 

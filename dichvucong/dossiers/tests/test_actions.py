@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dichvucong.catalogue.models import Procedure
@@ -373,6 +375,33 @@ def test_effects_of_other_apps_plug_into_the_engine(
     assert [c.actor for c in seen] == [officers["specialist"]]
     assert event.data == {"effect": "request_payment", "amount": 50000}
     assert event.to_status == DossierStatus.PAYING
+
+
+def test_an_action_writes_only_the_columns_it_changes(
+    dossier: Dossier, officers: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _examining(dossier, officers)
+
+    def handler(context: EffectContext) -> None:
+        context.dossier.form_data["ghi_chu"] = "sửa tại chỗ"  # edited in place
+        # Written meanwhile by other code, not through the locked instance.
+        Dossier.objects.filter(pk=context.dossier.pk).update(applicant_phone="0912000111")
+
+    monkeypatch.setattr(actions, "_effect_handlers", {})
+    effect_handler_register("request_payment", handler)
+    with CaptureQueriesContext(connection) as queries:
+        act(dossier, officers["specialist"], "request_payment")
+    *_handler_update, update = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "dossiers_dossier"')
+    ]
+    assert '"status"' in update and '"form_data"' in update and '"updated_at"' in update
+    assert '"applicant_name"' not in update and '"applicant_phone"' not in update
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.PAYING
+    assert dossier.form_data["ghi_chu"] == "sửa tại chỗ"
+    assert dossier.applicant_phone == "0912000111"  # not overwritten with what was read
 
 
 def test_only_the_system_takes_system_actions(
