@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dichvucong.accounts.models import User
+from dichvucong.catalogue.models import ProcedureVersion
 from dichvucong.core.api.pagination import PageNumberPagination
 from dichvucong.documents import selectors as forms
 from dichvucong.documents.dossier_forms import FormRef
@@ -140,7 +141,7 @@ class OfficerFormView(APIView):
 REGISTER_VALUES = (
     "register_number",
     "code",
-    "version__name",
+    "version_id",
     "copies",
     "applicant_name",
     "applicant_address",
@@ -179,12 +180,12 @@ class RegisterPageSerializer(serializers.Serializer[Any]):
     results = RegisterRowSerializer(many=True)
 
 
-def register_row(values: dict[str, Any]) -> dict[str, Any]:
+def register_row(values: dict[str, Any], version_names: dict[int, str]) -> dict[str, Any]:
     """Return a register line from its values (written by hand: a register is long)."""
     return {
         "number": values["register_number"],
         "code": values["code"],
-        "procedure_name": values["version__name"],
+        "procedure_name": version_names.get(values["version_id"], ""),
         "copies": values["copies"],
         "applicant_name": values["applicant_name"],
         "applicant_address": values["applicant_address"],
@@ -242,8 +243,17 @@ class OfficerRegisterView(APIView):
         except Dossier.DoesNotExist:
             raise Http404 from None
         paginator = PageNumberPagination()
+        # No join in the listing, so that its count reads the register's index alone (a
+        # join to the procedure versions made it visit every row of the agency's year);
+        # the page's procedure names come after, by id.
         page = paginator.paginate_queryset(rows.values(*REGISTER_VALUES), request, view=self)
-        return paginator.get_paginated_response([register_row(v) for v in page or []])
+        values = list(page or [])
+        names = dict(
+            ProcedureVersion.objects.filter(pk__in={v["version_id"] for v in values}).values_list(
+                "pk", "name"
+            )
+        )
+        return paginator.get_paginated_response([register_row(v, names) for v in values])
 
     def get(self, request: Request) -> HttpResponse:
         params = request.query_params
