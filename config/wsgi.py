@@ -3,6 +3,7 @@
 import gc
 import importlib
 import os
+import time
 
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
@@ -24,6 +25,7 @@ def _load_what_requests_load() -> None:
     from django.utils.module_loading import import_string
 
     from config.celery import app as celery_app
+    from dichvucong.core import workdays
 
     get_resolver().url_patterns  # noqa: B018 - the property imports the URLconf
     for alias in settings.CACHES:
@@ -39,6 +41,8 @@ def _load_what_requests_load() -> None:
     celery_app.Task  # noqa: B018 - the base class of the tasks (Django's)
     celery_app.backend  # noqa: B018 - where results would go (none: ignored)
     importlib.import_module("_strptime")  # the first datetime.strptime imports it
+    this_year = time.localtime().tm_year
+    workdays.calendar_preload(range(this_year - 1, this_year + 3))  # deadlines, reports
 
 
 # gunicorn loads this module once, in its master process (gunicorn.conf.py), and forks

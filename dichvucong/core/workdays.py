@@ -29,7 +29,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -175,6 +175,18 @@ def _package_swapped_days() -> dict[dt.date, dt.date]:
                 from_year = item[4] if len(item) == 5 else year
                 swapped[dt.date(from_year, from_month, from_day)] = dt.date(year, month, day)
     return swapped
+
+
+def calendar_preload(years: Iterable[int]) -> None:
+    """Compute the package's public holidays of `years` now, reading no database.
+
+    A process that forks workers (config.wsgi) calls it once, so that no worker imports
+    and computes the holiday tables while answering a request.
+    """
+    _package_swapped_days()
+    public = _public_holidays()
+    for year in years:
+        _ = dt.date(year, 1, 1) in public  # the package fills a year on its first lookup
 
 
 @dataclass

@@ -11,7 +11,7 @@ is refused.
 
 from __future__ import annotations
 
-import copy
+import json
 import logging
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -283,10 +284,17 @@ def _lock(dossier: Dossier) -> Dossier:
 def _find_action(locked: Dossier, code: str) -> WorkflowAction:
     if locked.state_id is None:
         raise ActionNotAllowed(_("Hồ sơ chưa được nộp nên chưa thể xử lý."))
-    action = (
-        WorkflowAction.objects.select_related("from_state", "to_state")
-        .filter(from_state_id=locked.state_id, code=code)
-        .first()
+    state_id = locked.state_id
+    # Workflows change only through workflows.services, which marks the public data
+    # changed: the actions are kept in each process until then (read-only).
+    action: WorkflowAction | None = memoize_public(
+        "workflow-action",
+        (state_id, code),
+        lambda: (
+            WorkflowAction.objects.select_related("from_state", "to_state")
+            .filter(from_state_id=state_id, code=code)
+            .first()
+        ),
     )
     if action is None:
         raise ActionNotAllowed(
@@ -551,18 +559,26 @@ def _supplement_documents(
     return result
 
 
+def _comparable(value: Any) -> Any:
+    """Return `value`, or for JSON its text: an effect may edit a dict or list in place."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, cls=DjangoJSONEncoder)
+    return value
+
+
 def _column_values(dossier: Dossier) -> dict[str, Any]:
-    """Return the dossier's columns as read (JSON copied: an effect may edit it in place)."""
-    values = {}
-    for column in Dossier._meta.concrete_fields:
-        value = getattr(dossier, column.attname)
-        values[column.attname] = copy.deepcopy(value) if isinstance(value, dict | list) else value
-    return values
+    """Return the dossier's columns as read, comparable with what they become."""
+    return {
+        column.attname: _comparable(getattr(dossier, column.attname))
+        for column in Dossier._meta.concrete_fields
+    }
 
 
 def _changed_columns(dossier: Dossier, as_locked: dict[str, Any]) -> list[str]:
     """Return the columns the action changed, and `updated_at` (the save stamps it)."""
-    changed = [name for name, value in as_locked.items() if getattr(dossier, name) != value]
+    changed = [
+        name for name, value in as_locked.items() if _comparable(getattr(dossier, name)) != value
+    ]
     return changed if "updated_at" in changed else [*changed, "updated_at"]
 
 
