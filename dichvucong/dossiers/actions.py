@@ -148,6 +148,7 @@ def actor_roles(*, dossier: Dossier, user: User | None) -> set[str]:
         roles.update(
             Membership.objects.filter(user=user, agency_id=dossier.agency_id)
             .exclude(role=Role.SUPERVISOR)
+            .order_by()  # no join for the default order (by agency code)
             .values_list("role", flat=True)
         )
         for provider in _role_providers.values():

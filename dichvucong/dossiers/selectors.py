@@ -365,9 +365,9 @@ def officer_scope(*, user: User) -> OfficerScope:
     """Return the officer's scope from their memberships (one query, never cached)."""
     roles: dict[int, set[str]] = {}
     if user.is_authenticated and user.is_active:
-        for agency_id, role in Membership.objects.filter(user_id=user.pk).values_list(
-            "agency_id", "role"
-        ):
+        # Unordered: the default order (by agency code) would join the agencies for nothing.
+        memberships = Membership.objects.filter(user_id=user.pk).order_by()
+        for agency_id, role in memberships.values_list("agency_id", "role"):
             roles.setdefault(agency_id, set()).add(role)
     return OfficerScope(
         user_id=user.pk or 0,
