@@ -194,7 +194,7 @@ def test_resend_mails_an_unverified_user_and_reveals_nothing(
     (message,) = mail.outbox  # only the unverified user's; the active citizen gets none
     assert message.to == ["mai.le@example.vn"]
     # The link in the mail verifies that user (the token's timestamp is the mail's second).
-    link = re.search(r"/tai-khoan/xac-thuc/[^/\s]+/", message.body)
+    link = re.search(r"/tai-khoan/xac-thuc/[^/\s]+/", str(message.body))
     assert link is not None
     client.get(link.group(0))
     unverified.refresh_from_db()
