@@ -148,14 +148,16 @@ def _upsert(key: RowKey, add: dict[str, int]) -> None:
     one round trip fewer inside every action's transaction, which holds these rows'
     locks from here to its commit.
     """
-    daily = _upsert_sql(DailyFigures._meta.db_table, "day", key, key.day, add)
-    monthly = _upsert_sql(MonthlyFigures._meta.db_table, "month", key, key.day.replace(day=1), add)
+    day_sql, day_values = _upsert_sql(DailyFigures._meta.db_table, "day", key, key.day, add)
+    month_sql, month_values = _upsert_sql(
+        MonthlyFigures._meta.db_table, "month", key, key.day.replace(day=1), add
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"WITH daily AS ({daily[0]}) {monthly[0]}", daily[1] + monthly[1])
+            cursor.execute(f"WITH daily AS ({day_sql}) {month_sql}", day_values + month_values)
         else:
-            cursor.execute(*daily)
-            cursor.execute(*monthly)
+            cursor.execute(day_sql, day_values)
+            cursor.execute(month_sql, month_values)
 
 
 def daily_figures_event_apply(event: DossierEvent) -> None:

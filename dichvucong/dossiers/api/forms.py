@@ -248,11 +248,8 @@ class OfficerRegisterView(APIView):
         # the page's procedure names come after, by id.
         page = paginator.paginate_queryset(rows.values(*REGISTER_VALUES), request, view=self)
         values = list(page or [])
-        names = dict(
-            ProcedureVersion.objects.filter(pk__in={v["version_id"] for v in values}).values_list(
-                "pk", "name"
-            )
-        )
+        versions = ProcedureVersion.objects.filter(pk__in={v["version_id"] for v in values})
+        names = dict(versions.order_by().values_list("pk", "name"))  # no join for the order
         return paginator.get_paginated_response([register_row(v, names) for v in values])
 
     def get(self, request: Request) -> HttpResponse:
