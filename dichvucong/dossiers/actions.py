@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import zoneinfo
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -134,10 +134,17 @@ def actor_role_provider_register(name: str, provider: RoleProvider) -> None:
     _role_providers[name] = provider
 
 
-def actor_roles(*, dossier: Dossier, user: User | None) -> set[str]:
+AgencyRoles = Mapping[int, Collection[str]]
+
+
+def actor_roles(
+    *, dossier: Dossier, user: User | None, agency_roles: AgencyRoles | None = None
+) -> set[str]:
     """Return the roles `user` acts in on `dossier`: officer roles there, or applicant.
 
-    No user means the system itself (a gateway's confirmation, say).
+    No user means the system itself (a gateway's confirmation, say). `agency_roles` is
+    the user's memberships (roles by agency id) as the caller read them in this request
+    (`OfficerScope.roles_by_agency`); without it they are read here.
     """
     if user is None:
         return {SYSTEM}
@@ -145,12 +152,16 @@ def actor_roles(*, dossier: Dossier, user: User | None) -> set[str]:
     if user.is_authenticated and dossier.applicant_id == user.pk:
         roles.add(APPLICANT)
     if user.is_authenticated:
-        roles.update(
-            Membership.objects.filter(user=user, agency_id=dossier.agency_id)
-            .exclude(role=Role.SUPERVISOR)
-            .order_by()  # no join for the default order (by agency code)
-            .values_list("role", flat=True)
-        )
+        if agency_roles is not None:
+            roles.update(agency_roles.get(dossier.agency_id, ()))
+            roles.discard(Role.SUPERVISOR)  # supervision reads, it never acts
+        else:
+            roles.update(
+                Membership.objects.filter(user=user, agency_id=dossier.agency_id)
+                .exclude(role=Role.SUPERVISOR)
+                .order_by()  # no join for the default order (by agency code)
+                .values_list("role", flat=True)
+            )
         for provider in _role_providers.values():
             roles |= provider(dossier, user)
     return roles
@@ -275,11 +286,12 @@ def _check_attachments(request: ActionRequest, action: WorkflowAction) -> list[C
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("state", "agency", "version", "case", "applicant")
-        .get(pk=dossier.pk)
-    )
+    """Lock and read the dossier's row, without its relations.
+
+    The state comes from the action (`_find_action`); the agency, procedure, case and
+    applicant load when an effect or a listener reads them, which most actions' never do.
+    """
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
 
 
 def _find_action(locked: Dossier, code: str) -> WorkflowAction:
@@ -302,15 +314,21 @@ def _find_action(locked: Dossier, code: str) -> WorkflowAction:
             _("Không thể thực hiện thao tác “%(action)s” khi hồ sơ đang ở bước “%(state)s”.")
             % {"action": code, "state": locked.state.name if locked.state else ""}
         )
+    locked.state = action.from_state  # the state it leaves, without a query
     return action
 
 
 def dossier_action_execute(
-    *, dossier: Dossier, actor: User | None, request: ActionRequest
+    *,
+    dossier: Dossier,
+    actor: User | None,
+    request: ActionRequest,
+    agency_roles: AgencyRoles | None = None,
 ) -> DossierEvent:
     """Take `request.action` on `dossier` as `actor`; return the event written.
 
     `actor=None` is the system: it may take only the actions whose roles name `system`.
+    `agency_roles`: the actor's memberships as read in this request (see `actor_roles`).
 
     Raise ActionNotAllowed (the state does not allow it), ActionForbidden (the actor may
     not) or ValidationError (what the action needs is missing or wrong). On any error
@@ -324,7 +342,7 @@ def dossier_action_execute(
             locked = _lock(dossier)
             as_locked = _column_values(locked)
             action = _find_action(locked, request.action)
-            roles = actor_roles(dossier=locked, user=actor)
+            roles = actor_roles(dossier=locked, user=actor, agency_roles=agency_roles)
             if not _may_take(action, roles=roles, dossier=locked, user=actor):
                 raise ActionForbidden(
                     _("Bạn không có quyền thực hiện thao tác “%(action)s” với hồ sơ này.")
@@ -380,12 +398,18 @@ def dossier_action_execute(
 
 
 def _copy_state(source: Dossier, *, into: Dossier) -> None:
-    """Give the caller's instance the dossier as the action left it, without a query."""
+    """Give the caller's instance the dossier as the action left it, without a query.
+
+    Setting a foreign key's id drops the caller's related object if the id changed, so
+    the relations the caller had loaded stay where they still hold.
+    """
     if into is source:
         return
     for model_field in Dossier._meta.concrete_fields:
         setattr(into, model_field.attname, getattr(source, model_field.attname))
-    into._state.fields_cache = dict(source._state.fields_cache)
+    into._state.adding = False
+    into._state.db = source._state.db
+    into._state.fields_cache.update(source._state.fields_cache)
 
 
 def _apply_effect(

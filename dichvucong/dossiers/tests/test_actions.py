@@ -404,6 +404,51 @@ def test_an_action_writes_only_the_columns_it_changes(
     assert dossier.applicant_phone == "0912000111"  # not overwritten with what was read
 
 
+def test_an_action_reads_the_row_alone_and_hands_it_back(
+    dossier: Dossier, officers: dict[str, Any]
+) -> None:
+    dossier = Dossier.objects.select_related("agency", "assignee").get(pk=dossier.pk)
+    agency = dossier.agency
+    with CaptureQueriesContext(connection) as queries:
+        act(dossier, officers["reception"], "accept")
+    statements = [q["sql"] for q in queries.captured_queries]
+    lock = next(s for s in statements if s.startswith('SELECT "dossiers_dossier"."id"'))
+    update = next(s for s in statements if s.startswith('UPDATE "dossiers_dossier"'))
+    assert "JOIN" not in lock  # no relation read with the row
+    assert '"form_data"' not in update
+    # The caller's instance holds the dossier as the action left it, and keeps the
+    # relations it had loaded that still hold.
+    assert (dossier.status, dossier.register_number) == (DossierStatus.NEW, 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert dossier.agency is agency
+        assert dossier.state is not None and dossier.state.status == DossierStatus.NEW
+    assert queries.captured_queries == []
+    bare = Dossier(pk=dossier.pk)  # what the API passes: the engine reads the row
+    act(bare, officers["head"], "assign", assignee=officers["specialist"])
+    assert bare.status == DossierStatus.PROCESSING and bare.form_data == EXAMPLE
+    assert not bare._state.adding
+
+
+def test_the_roles_a_caller_read_give_what_the_memberships_give(
+    dossier: Dossier, citizen: Any, officers: dict[str, Any]
+) -> None:
+    from dichvucong.dossiers.selectors import officer_scope
+    from dichvucong.dossiers.tests.fixtures import make_officer
+
+    # A supervisor whose membership is at the dossier's own agency.
+    supervisor = make_officer("giamsat.stp", dossier.agency, "supervisor")
+    for person in (citizen, supervisor, *officers.values()):
+        read = officer_scope(user=person).roles_by_agency
+        assert actions.actor_roles(dossier=dossier, user=person, agency_roles=read) == (
+            actions.actor_roles(dossier=dossier, user=person)
+        ), person
+    # A supervisor's role reads everywhere but acts nowhere, whichever way it is read.
+    scope = officer_scope(user=supervisor).roles_by_agency
+    assert scope and actions.actor_roles(dossier=dossier, user=supervisor, agency_roles=scope) == (
+        set()
+    )
+
+
 def test_only_the_system_takes_system_actions(
     dossier: Dossier, citizen: Any, officers: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
