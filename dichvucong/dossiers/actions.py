@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -285,13 +286,19 @@ def _check_attachments(request: ActionRequest, action: WorkflowAction) -> list[C
     return checked
 
 
-def _lock(dossier: Dossier) -> Dossier:
-    """Lock and read the dossier's row, without its relations.
+def _lock(dossier: Dossier, within: Q | None) -> Dossier:
+    """Lock and read the dossier's row (by id, or by code if it has none), without its
+    relations; raise Dossier.DoesNotExist if it is not `within`.
 
     The state comes from the action (`_find_action`); the agency, procedure, case and
     applicant load when an effect or a listener reads them, which most actions' never do.
     """
-    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+    rows = Dossier.objects.select_for_update(of=("self",))
+    if within is not None:
+        rows = rows.filter(within)
+    if dossier.pk is None:
+        return rows.get(code=dossier.code)
+    return rows.get(pk=dossier.pk)
 
 
 def _find_action(locked: Dossier, code: str) -> WorkflowAction:
@@ -324,11 +331,15 @@ def dossier_action_execute(
     actor: User | None,
     request: ActionRequest,
     agency_roles: AgencyRoles | None = None,
+    within: Q | None = None,
 ) -> DossierEvent:
     """Take `request.action` on `dossier` as `actor`; return the event written.
 
     `actor=None` is the system: it may take only the actions whose roles name `system`.
     `agency_roles`: the actor's memberships as read in this request (see `actor_roles`).
+    `within`: what the actor may reach; a dossier outside it is Dossier.DoesNotExist,
+    as is one that does not exist. `dossier` may be `Dossier(code=...)`: the engine
+    reads the row under its lock and copies it into that instance.
 
     Raise ActionNotAllowed (the state does not allow it), ActionForbidden (the actor may
     not) or ValidationError (what the action needs is missing or wrong). On any error
@@ -339,7 +350,7 @@ def dossier_action_execute(
     document_names: list[str] = []
     try:
         with transaction.atomic():
-            locked = _lock(dossier)
+            locked = _lock(dossier, within)
             as_locked = _column_values(locked)
             action = _find_action(locked, request.action)
             roles = actor_roles(dossier=locked, user=actor, agency_roles=agency_roles)

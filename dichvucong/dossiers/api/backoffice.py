@@ -542,17 +542,14 @@ class OfficerActionView(APIView):
     parser_classes = (JSONParser, MultiPartParser, FormParser)
 
     def post(self, request: Request, code: str) -> Response:
-        # Only whether the officer may see it here: the engine locks and reads it itself.
         scope: selectors.OfficerScope = request.officer_scope  # type: ignore[attr-defined]
-        # An agency a dossier was sent to on a leg reads it and takes the leg's actions.
-        readable = Dossier.objects.filter(scope.readable(), code=code)
-        pk = readable.values_list("pk", flat=True).first()
-        if pk is None:
-            raise Http404
         serializer = ActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        dossier = Dossier(pk=pk)
+        # The engine finds and locks the dossier within what the officer may read (an
+        # agency a dossier was sent to on a leg reads it and takes the leg's actions):
+        # one query, and 404 for one outside it, as for one that does not exist.
+        dossier = Dossier(code=code)
         try:
             new_due_at = (
                 due_at_for_day(values["new_due_date"]) if "new_due_date" in values else None
@@ -561,6 +558,7 @@ class OfficerActionView(APIView):
                 dossier=dossier,
                 actor=request.user,  # type: ignore[arg-type]
                 agency_roles=scope.roles_by_agency,
+                within=scope.readable(),
                 request=ActionRequest(
                     action=values["action"],
                     comment=values.get("comment", ""),
@@ -571,6 +569,8 @@ class OfficerActionView(APIView):
                     extra=_extra(values),
                 ),
             )
+        except Dossier.DoesNotExist:
+            raise Http404 from None
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None
         except ActionNotAllowed as exc:

@@ -184,13 +184,16 @@ def test_an_action_costs_a_bounded_number_of_queries(
     code: str, officers: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     client = token_client(officers["reception"])
-    # Eleven for the action itself (the token, the memberships, the dossier, the
-    # transaction, the lock, the action and the time limit on their first use, the
-    # register, the event, the move), two for the statistics' day and month rows. The
-    # memberships are read once: the engine takes the roles the view read.
-    with django_assert_max_num_queries(11 + 2):
+    # Ten for the action itself (the token, the memberships, the transaction, the
+    # dossier found within the officer's reach and locked, the action and the time
+    # limit on their first use, the register, the event, the move, the commit), two for
+    # the statistics' day and month rows. The memberships are read once: the engine
+    # takes the roles the view read.
+    with django_assert_max_num_queries(10 + 2):
         response = post_action(client, code, action="accept")
     assert response.status_code == 200
+    # A dossier that does not exist is the same 404 as one out of reach.
+    assert post_action(client, "H10.99-261127-9999", action="accept").status_code == 404
 
 
 def test_queue_rows_are_what_the_documented_serializer_writes(
