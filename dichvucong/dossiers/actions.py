@@ -209,24 +209,22 @@ def _role_used(action: WorkflowAction, roles: set[str]) -> str:
 def dossier_time_limit(*, dossier: Dossier) -> ProcessingTime | None:
     """Return the case's time limit for the dossier's channel (or any channel).
 
-    Kept per process until the catalogue changes (publishing moves the generation).
+    A case's limits are kept per process until the catalogue changes (publishing moves
+    the generation), for every channel at once.
     """
-
-    def load() -> ProcessingTime | None:
-        limits = [
+    limits: list[ProcessingTime] = memoize_public(
+        "case-time-limits",
+        dossier.case_id,
+        lambda: [
             limit
             for limit in ProcessingTime.objects.filter(case_id=dossier.case_id).order_by("position")
             if limit.duration is not None and limit.duration > 0
-        ]
-        for limit in limits:
-            if limit.channel == dossier.channel:
-                return limit
-        return limits[0] if limits else None
-
-    result: ProcessingTime | None = memoize_public(
-        "case-time-limit", (dossier.case_id, dossier.channel), load
+        ],
     )
-    return result
+    for limit in limits:
+        if limit.channel == dossier.channel:
+            return limit
+    return limits[0] if limits else None
 
 
 def _due_from(*, dossier: Dossier, start: datetime) -> datetime | None:

@@ -46,6 +46,9 @@ def event_attachments_create(
     event: DossierEvent, files: Iterable[tuple[CheckedFile, str]]
 ) -> list[EventAttachment]:
     """Attach stored files to `event`: each a checked upload and its storage name."""
+    files = list(files)
+    if not files:
+        return []
     return EventAttachment.objects.bulk_create(
         EventAttachment(
             event=event,

@@ -210,8 +210,12 @@ class DossierListCreateView(generics.GenericAPIView[Dossier]):
         return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
 
+# Stateless (the time zone is read at each call): one instance for every answer.
+_DATETIME_FIELD = serializers.DateTimeField()
+
+
 def _datetime(value: datetime | None) -> str | None:
-    return serializers.DateTimeField().to_representation(value) if value else None
+    return _DATETIME_FIELD.to_representation(value) if value else None
 
 
 def _own_dossier(request: Request, code: str) -> Dossier:
