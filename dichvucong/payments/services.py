@@ -413,9 +413,9 @@ def _log(
     )
 
 
-# What applying a report reads and writes, so that the locked row is read narrow: not the
-# payment's URL and order text, nor the request's fee lines, nor the dossier (`_credit`
-# locks and reads that itself).
+# What applying a report reads and writes, so that the locked rows are read narrow: not
+# the payment's URL and order text, nor the request's fee lines. The dossier is read whole
+# (a credit writes its timeline and may move it; the event's listeners read its columns).
 _REPORT_FIELDS = (
     "request_id",
     "dossier_id",
@@ -437,15 +437,18 @@ _REPORT_FIELDS = (
 
 
 def _locked_for_report() -> QuerySet[Payment]:
-    """Payments to lock, with their request, and apply a report to.
+    """Payments to lock, with their request and dossier, and apply a report to.
 
     The request is locked too, so that two successes for two payments of one request
-    are applied one after the other and the second sees the first (a duplicate).
+    are applied one after the other and the second sees the first (a duplicate); the
+    dossier too, since a credit writes its timeline and may move it (an officer's action
+    may have just moved it: it is read under the lock). One statement locks all three.
     """
+    dossier_fields = [f"dossier__{f.name}" for f in Dossier._meta.concrete_fields]
     return (
-        Payment.objects.select_for_update(of=("self", "request"))
-        .select_related("request")
-        .only(*_REPORT_FIELDS)
+        Payment.objects.select_for_update(of=("self", "request", "dossier"))
+        .select_related("request", "dossier")
+        .only(*_REPORT_FIELDS, *dossier_fields)
     )
 
 
@@ -528,8 +531,7 @@ def _credit(payment: Payment, *, now: datetime) -> None:
     if request.paid_at is None:
         request.paid_at = now
         request.save(update_fields=["paid_at"])
-    # Read under the dossier's lock: an officer's action may have just moved it.
-    dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
+    dossier = payment.dossier  # locked and read with the payment (`_locked_for_report`)
     payment_data = {"id": payment.pk, "txn_ref": payment.txn_ref, "amount": payment.amount}
     action = _payment_received_action(dossier)
     if action is not None and not _fees_still_due(dossier):

@@ -222,3 +222,34 @@ def test_success_for_a_replaced_request_is_flagged(
     assert ipn(client, ipn_params(payment))["RspCode"] == "00"
     payment.refresh_from_db()
     assert (payment.status, payment.flag) == ("paid", "late")
+
+
+@pytest.mark.django_db
+def test_a_payment_at_submission_is_credited_with_one_locking_read(
+    client: Client, dossier: Dossier, citizen: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dichvucong.payments import services
+
+    payment = services.payment_create(
+        dossier=dossier, payer=citizen, ip_address="203.113.1.2", language="vi"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert ipn(client, ipn_params(payment))["RspCode"] == "00"
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The payment, its request and the dossier are locked and read in one statement;
+    # then the payment, its log, the request, the dossier's timeline and the day's and
+    # month's figures are written (one statement for both on PostgreSQL).
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len(reads) == 1 and '"dossiers_dossier"' in reads[0], reads
+    writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "WITH"))]
+    assert len(writes) == (5 if connection.vendor == "postgresql" else 6), writes
+    last = DossierEvent.objects.filter(dossier=dossier).last()
+    assert last is not None
+    assert last.data["payment"] == {
+        "id": payment.pk,
+        "txn_ref": payment.txn_ref,
+        "amount": payment.amount,
+    }
