@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import types
 from typing import Any
 
 import pytest
@@ -110,6 +112,23 @@ def citizen(province: dict[str, Agency]) -> Any:
 def other_citizen(province: dict[str, Agency]) -> Any:
     """A second citizen, to check that nobody reaches another's data."""
     return make_applicant("congdan2", full_name="Trần Thị Bình", citizen_id="074190005678")
+
+
+_rate_limit_days = itertools.count(1)
+
+
+@pytest.fixture
+def rate_limit_clock(monkeypatch: pytest.MonkeyPatch) -> float:
+    """Hold the rate limits' clock still, each test on a day of its own.
+
+    The limits count in fixed windows (a minute, say): a test whose requests crossed a
+    window's edge would see its count start again and miss the refusal it expects.
+    """
+    from dichvucong.core import ratelimit
+
+    instant = 1_900_000_000.0 + 86_400 * next(_rate_limit_days)
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: instant))
+    return instant
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ def test_client_address_behind_one_proxy(settings: Any) -> None:
     assert client_address(request) == "203.0.113.9"
 
 
-def test_rate_limit_counts_per_address(settings: Any) -> None:
+def test_rate_limit_counts_per_address(settings: Any, rate_limit_clock: float) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
@@ -45,7 +45,7 @@ def test_parse_rate() -> None:
     assert parse_rate("1000/hour") == (1000, 3600)
 
 
-def test_rate_limit_on_redis(settings: Any) -> None:
+def test_rate_limit_on_redis(settings: Any, rate_limit_clock: float) -> None:
     import pytest
     import redis
 

@@ -103,7 +103,9 @@ def test_the_page_refuses_a_non_pdf_and_an_oversize_file(settings: Any, signed_p
     assert status == 400
 
 
-def test_the_page_is_rate_limited(settings: Any, signed_pdf: bytes) -> None:
+def test_the_page_is_rate_limited(
+    settings: Any, signed_pdf: bytes, rate_limit_clock: float
+) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "v"},
@@ -211,7 +213,7 @@ def test_the_api_refuses_a_non_pdf_with_the_error_format(signing_pki: Path) -> N
     assert missing.json()["errors"] == {"pdf": ["Vui lòng gửi tệp PDF cần kiểm tra (trường pdf)."]}
 
 
-def test_the_api_is_throttled(settings: Any, signing_pki: Path) -> None:
+def test_the_api_is_throttled(settings: Any, signing_pki: Path, rate_limit_clock: float) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "va"},

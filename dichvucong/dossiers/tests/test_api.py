@@ -259,7 +259,7 @@ def test_lookup_of_unknown_code_or_draft_is_404(citizen: Any, online_procedure: 
     assert Client().get("/api/v1/lookup/000.00.01.H10-150302-0001/").status_code == 404
 
 
-def test_lookup_is_rate_limited(submitted: str, settings: Any) -> None:
+def test_lookup_is_rate_limited(submitted: str, settings: Any, rate_limit_clock: float) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},

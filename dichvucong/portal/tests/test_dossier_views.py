@@ -191,7 +191,9 @@ def test_lookup_page(dossier: Dossier) -> None:
     assert "Không tìm thấy hồ sơ" in missing.content.decode()
 
 
-def test_lookup_page_is_rate_limited(dossier: Dossier, settings: Any) -> None:
+def test_lookup_page_is_rate_limited(
+    dossier: Dossier, settings: Any, rate_limit_clock: float
+) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
