@@ -289,7 +289,7 @@ def _lock(dossier: Dossier, within: Q | None) -> Dossier:
     relations; raise Dossier.DoesNotExist if it is not `within`.
 
     The state comes from the action (`_find_action`); the agency, procedure, case and
-    applicant load when an effect or a listener reads them, which most actions' never do.
+    applicant load when an effect or a listener reads them, which most actions never do.
     """
     rows = Dossier.objects.select_for_update(of=("self",))
     if within is not None:
