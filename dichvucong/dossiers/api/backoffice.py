@@ -269,9 +269,9 @@ def event_row(event: DossierEvent) -> dict[str, Any]:
 
 
 def action_result(event: DossierEvent, dossier: Dossier) -> dict[str, Any]:
-    """Return the answer to an action as ActionResultSerializer writes it, which documents
-    it: written by hand, it costs a tenth of the serializer's field machinery (a test
-    checks they agree)."""
+    """Return the answer to an action, as ActionResultSerializer (its documentation in
+    the schema) writes it; by hand, without the serializer's field machinery. A test
+    checks that they agree."""
     assignee = event.data.get("assignee") if isinstance(event.data, dict) else None
     if assignee:
         assignee_name: str | None = str(assignee.get("username", ""))
