@@ -245,7 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "dichvucong.accounts.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [],
     "NUM_PROXIES": NUM_PROXIES or None,

@@ -11,6 +11,7 @@ is refused.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import zoneinfo
@@ -25,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from dichvucong.accounts.selectors import officer_display_name
 from dichvucong.catalogue.models import ProcessingTime
 from dichvucong.core import workdays
 from dichvucong.core.cache import memoize_public
+from dichvucong.core.queries import CompiledQuery, Condition
 from dichvucong.core.sequences import counter_next
 from dichvucong.workflows.models import (
     APPLICANT,
@@ -284,19 +286,43 @@ def _check_attachments(request: ActionRequest, action: WorkflowAction) -> list[C
     return checked
 
 
-def _lock(dossier: Dossier, within: Q | None) -> Dossier:
+def _lock(dossier: Dossier, within: Q | Condition | None) -> Dossier:
     """Lock and read the dossier's row (by id, or by code if it has none), without its
     relations; raise Dossier.DoesNotExist if it is not `within`.
 
     The state comes from the action (`_find_action`); the agency, procedure, case and
     applicant load when an effect or a listener reads them, which most actions never do.
     """
-    rows = Dossier.objects.select_for_update(of=("self",))
-    if within is not None:
-        rows = rows.filter(within)
-    if dossier.pk is None:
-        return rows.get(code=dossier.code)
-    return rows.get(pk=dossier.pk)
+    by, value = ("code", dossier.code) if dossier.pk is None else ("pk", dossier.pk)
+    if isinstance(within, Q) or value is None:
+        rows = Dossier.objects.select_for_update(of=("self",))
+        if within is not None:
+            rows = rows.filter(within.q() if isinstance(within, Condition) else within)
+        return rows.get(**{by: value})
+    build = within.build if within is not None else None
+    locking_read = _LOCKING_READS.get((build, by))
+    if locking_read is None:
+        locking_read = _LOCKING_READS[(build, by)] = CompiledQuery(
+            functools.partial(_locking_read, build, by)
+        )
+    found = locking_read.list(key=value, **(within.values if within is not None else {}))
+    if not found:
+        raise Dossier.DoesNotExist("No such dossier within reach.")
+    if len(found) > 1:
+        raise Dossier.MultipleObjectsReturned("The dossier's key matched more than one row.")
+    return found[0]
+
+
+# Every action begins with this read, whose SQL names the dossier's 50 columns: compiled
+# once per process for each kind of reach and key (core.queries).
+_LOCKING_READS: dict[tuple[Callable[..., Q] | None, str], CompiledQuery[Dossier]] = {}
+
+
+def _locking_read(
+    build: Callable[..., Q] | None, by: str, key: Any, **values: Any
+) -> QuerySet[Dossier]:
+    rows = Dossier.objects.select_for_update(of=("self",)).filter(**{by: key})
+    return rows.filter(build(**values)) if build is not None else rows
 
 
 def _find_action(locked: Dossier, code: str) -> WorkflowAction:
@@ -329,14 +355,15 @@ def dossier_action_execute(
     actor: User | None,
     request: ActionRequest,
     agency_roles: AgencyRoles | None = None,
-    within: Q | None = None,
+    within: Q | Condition | None = None,
 ) -> DossierEvent:
     """Take `request.action` on `dossier` as `actor`; return the event written.
 
     `actor=None` is the system: it may take only the actions whose roles name `system`.
     `agency_roles`: the actor's memberships as read in this request (see `actor_roles`).
-    `within`: what the actor may reach; a dossier outside it is Dossier.DoesNotExist,
-    as is one that does not exist. `dossier` may be `Dossier(code=...)`: the engine
+    `within`: what the actor may reach (a Q, or a Condition, whose locking read is
+    compiled once); a dossier outside it is Dossier.DoesNotExist, as is one that does
+    not exist. `dossier` may be `Dossier(code=...)`: the engine
     reads the row under its lock and copies it into that instance.
 
     Raise ActionNotAllowed (the state does not allow it), ActionForbidden (the actor may

@@ -19,6 +19,7 @@ from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.catalogue.models import Procedure, ProcedureCase, ProcedureVersion, RequiredDocument
 from dichvucong.core import workdays
 from dichvucong.core.cache import memoize_public
+from dichvucong.core.queries import CompiledQuery, Condition
 from dichvucong.core.text import fold
 from dichvucong.eforms.models import EForm
 from dichvucong.organizations.models import Agency
@@ -352,22 +353,41 @@ class OfficerScope:
         An agency that receives a dossier on an inter-agency leg (interop, through
         `reader_condition_register`) reads it whole; it acts only through the leg's actions.
         """
-        if self.supervisor or not self.agency_ids:
-            return self.visible()
-        agency_ids = sorted(self.agency_ids)
-        condition = Q(agency_id__in=agency_ids)
-        for extra in _reader_conditions.values():
-            condition |= extra(agency_ids)
-        return condition & ~Q(status=DossierStatus.DRAFT)
+        return self.readable_condition().q()
+
+    def readable_condition(self) -> Condition:
+        """Return `readable()` as a Condition, for a query compiled once (core.queries)."""
+        if self.supervisor:
+            return Condition(_readable_by_supervisor, {})
+        return Condition(_readable_by_agencies, {"agency_ids": sorted(self.agency_ids)})
+
+
+def _readable_by_supervisor() -> Q:
+    return ~Q(status=DossierStatus.DRAFT)
+
+
+def _readable_by_agencies(agency_ids: list[int]) -> Q:
+    """The dossiers of these agencies, and those other apps let them read (none: none)."""
+    condition = Q(agency_id__in=agency_ids)
+    for extra in _reader_conditions.values():
+        condition |= extra(agency_ids)
+    return condition & ~Q(status=DossierStatus.DRAFT)
+
+
+# Read on every officer's request: compiled once (core.queries). Unordered: the default
+# order (by agency code) would join the agencies for nothing.
+_MEMBERSHIPS: CompiledQuery[tuple[int, str]] = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id).order_by().values_list("agency_id", "role")
+    )
+)
 
 
 def officer_scope(*, user: User) -> OfficerScope:
     """Return the officer's scope from their memberships (one query, never cached)."""
     roles: dict[int, set[str]] = {}
     if user.is_authenticated and user.is_active:
-        # Unordered: the default order (by agency code) would join the agencies for nothing.
-        memberships = Membership.objects.filter(user_id=user.pk).order_by()
-        for agency_id, role in memberships.values_list("agency_id", "role"):
+        for agency_id, role in _MEMBERSHIPS.list(user_id=user.pk):
             roles.setdefault(agency_id, set()).add(role)
     return OfficerScope(
         user_id=user.pk or 0,

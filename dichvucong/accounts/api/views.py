@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from .. import otp, services
 from ..models import User
 from ..selectors import requires_second_factor
+from .authentication import TokenAuthentication
 from .serializers import CredentialsSerializer, TokenSerializer
 
 # The project's error shape (core/api/schema.py adds it to the components).

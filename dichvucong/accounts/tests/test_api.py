@@ -97,3 +97,32 @@ def test_the_endpoint_is_documented(client: Client) -> None:
     assert set(operations["post"]["responses"]) == {"200", "400", "429"}
     request_schema = operations["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert request_schema == {"$ref": "#/components/schemas/CredentialsRequest"}
+
+
+def test_a_token_authenticates_only_its_active_user_with_rest_frameworks_refusals(
+    client: Client, citizen: User
+) -> None:
+    """The project's token check (its read compiled once) answers as REST framework's."""
+    from rest_framework.authentication import TokenAuthentication as Framework
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from dichvucong.accounts.api.authentication import TokenAuthentication
+
+    token = Token.objects.create(user=citizen)
+    ours, theirs = TokenAuthentication(), Framework()
+    assert ours.authenticate_credentials(token.key) == (citizen, token)
+    user, _token = ours.authenticate_credentials(token.key)
+    assert user.username == "congdan" and user.is_active
+
+    def refusal(check: Framework, key: str) -> str:
+        with pytest.raises(AuthenticationFailed) as refused:
+            check.authenticate_credentials(key)
+        return str(refused.value.detail)
+
+    assert refusal(ours, "0" * 40) == refusal(theirs, "0" * 40)
+    citizen.is_active = False
+    citizen.save(update_fields=["is_active"])
+    assert refusal(ours, token.key) == refusal(theirs, token.key)
+    response = client.delete(URL, headers={"Authorization": f"Token {token.key}"})
+    assert response.status_code == 401
+    assert Token.objects.filter(pk=token.pk).exists()

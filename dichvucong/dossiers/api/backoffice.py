@@ -21,13 +21,13 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dichvucong.accounts.api.authentication import TokenAuthentication
 from dichvucong.accounts.models import User
 from dichvucong.organizations.models import Agency
 from dichvucong.workflows.models import Effect, WorkflowAction
@@ -558,7 +558,7 @@ class OfficerActionView(APIView):
                 dossier=dossier,
                 actor=request.user,  # type: ignore[arg-type]
                 agency_roles=scope.roles_by_agency,
-                within=scope.readable(),
+                within=scope.readable_condition(),
                 request=ActionRequest(
                     action=values["action"],
                     comment=values.get("comment", ""),

@@ -252,3 +252,25 @@ def test_action_answers_are_what_the_documented_serializer_writes(
     answers = response.json()
     assert answers["event"]["comment"] == "Xem lại."
     assert answers["assignee"] == "chuyenvien.stp"  # kept from the assignment
+
+
+@pytest.mark.parametrize("who", ["reception", "outsider", "supervisor"])
+def test_the_compiled_reach_finds_what_the_plain_condition_finds(
+    who: str, code: str, officers: dict[str, Any]
+) -> None:
+    """The engine's locking read within a Condition (compiled once) or the same Q."""
+    from django.db import transaction
+
+    from dichvucong.dossiers.actions import _lock
+    from dichvucong.dossiers.selectors import officer_scope
+
+    scope = officer_scope(user=officers[who])
+    found = []
+    for within in (scope.readable(), scope.readable_condition()):
+        for key in (Dossier(code=code), Dossier(pk=Dossier.objects.get(code=code).pk)):
+            with transaction.atomic():
+                try:
+                    found.append(_lock(key, within).code)
+                except Dossier.DoesNotExist:
+                    found.append(None)
+    assert found == [None if who == "outsider" else code] * 4
