@@ -274,3 +274,22 @@ def test_the_compiled_reach_finds_what_the_plain_condition_finds(
                 except Dossier.DoesNotExist:
                     found.append(None)
     assert found == [None if who == "outsider" else code] * 4
+
+
+def test_action_input_validates_the_fields_sent_as_all_fields_would() -> None:
+    """ActionInputSerializer copies only the fields sent: right while no field but the
+    action is required or has a default, which this checks."""
+    from rest_framework.fields import empty
+
+    from dichvucong.dossiers.api.backoffice import ActionInputSerializer
+
+    declared = ActionInputSerializer._declared_fields
+    assert [name for name, field in declared.items() if field.required] == ["action"]
+    assert all(field.default is empty for field in declared.values())
+    assert set(ActionInputSerializer().fields) == set(declared)  # the schema sees all
+    accept = ActionInputSerializer(data={"action": "accept", "unknown": "x"})
+    assert accept.is_valid() and accept.validated_data == {"action": "accept"}
+    assert set(accept.fields) == {"action"}
+    wrong = ActionInputSerializer(data={"copies": 0, "new_due_date": "hôm nay"})
+    assert not wrong.is_valid()
+    assert set(wrong.errors) == {"action", "copies", "new_due_date"}
