@@ -47,17 +47,12 @@ _INT_BASE = -2_000_000_000
 _counter = itertools.count()
 
 
-class _StringStandIn(str):
-    """A string no caller passes, recognised in the compiled parameters."""
-
-    __slots__ = ()
-
-
 def _stand_in(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         raise TypeError("CompiledQuery takes strings, integers and lists of them.")
     if isinstance(value, str):
-        return _StringStandIn(f"\x00compiled-query-{next(_counter)}\x00")
+        # No caller's value holds a NUL (PostgreSQL refuses it in text).
+        return f"\x00compiled-query-{next(_counter)}\x00"
     if isinstance(value, int):
         return _INT_BASE - next(_counter) % 1_000_000
     if isinstance(value, list | tuple):
@@ -95,19 +90,24 @@ class _Compiled:
         return params
 
 
+def _kind(value: Any) -> str:
+    """Strings and integers are told apart (1 and "1"), but not by subclass."""
+    return "s" if isinstance(value, str) else "i"
+
+
 def _slots(params: Sequence[Any], stand_ins: dict[str, Any]) -> list[tuple[str, int] | None]:
-    where: dict[tuple[type, Any], tuple[str, int]] = {}
+    where: dict[tuple[str, Any], tuple[str, int]] = {}
     for name, stand_in in stand_ins.items():
         if isinstance(stand_in, list):
             for index, item in enumerate(stand_in):
-                where[(type(item), item)] = (name, index)
+                where[(_kind(item), item)] = (name, index)
         else:
-            where[(type(stand_in), stand_in)] = (name, -1)
+            where[(_kind(stand_in), stand_in)] = (name, -1)
     slots: list[tuple[str, int] | None] = []
     found = set()
     for param in params:
-        key = (_StringStandIn if isinstance(param, _StringStandIn) else type(param), param)
-        slot = where.get(key) if isinstance(param, str | int) else None
+        plain = isinstance(param, str | int) and not isinstance(param, bool)
+        slot = where.get((_kind(param), param)) if plain else None
         slots.append(slot)
         if slot is not None:
             found.add(slot)
