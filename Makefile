@@ -101,7 +101,7 @@ test: lint typecheck migrations-check schema-check deploy-check test-sqlite test
 # Vietnamese is the source language; English lives in dichvucong/locale/en/.
 messages: install
 	cd dichvucong && ../$(PY) ../manage.py makemessages -l en --no-obsolete --ignore "*/tests/*"
-	cd dichvucong && ../$(PY) ../manage.py compilemessages -l en
+	cd dichvucong && ../$(PY) ../manage.py compilemessages -l en -l vi
 
 bench: install
 	@command -v wrk >/dev/null || (echo 'make bench needs wrk: apt-get install wrk' && exit 1)

@@ -120,6 +120,8 @@ def test_a_token_authenticates_only_its_active_user_with_rest_frameworks_refusal
         return str(refused.value.detail)
 
     assert refusal(ours, "0" * 40) == refusal(theirs, "0" * 40)
+    unknown = client.delete(URL, headers={"Authorization": f"Token {'0' * 40}"})
+    assert unknown.json()["detail"] == "Mã truy cập không hợp lệ."  # locale/vi
     citizen.is_active = False
     citizen.save(update_fields=["is_active"])
     assert refusal(ours, token.key) == refusal(theirs, token.key)

@@ -57,3 +57,25 @@ def test_compiled_catalogue_is_up_to_date() -> None:
         and catalogue.gettext(_unescape(msgid)) != _unescape(translations[0])
     ]
     assert stale == []
+
+
+def test_rest_frameworks_messages_are_in_vietnamese() -> None:
+    """Its validation errors and refusals reach Vietnamese users: every message of the
+    installed REST framework is Vietnamese, from its catalogue, Django's or ours (vi)."""
+    import rest_framework
+    from django.utils import translation
+
+    english = Path(rest_framework.__file__).parent / "locale" / "en" / "LC_MESSAGES"
+    with (english / "django.mo").open("rb") as catalogue:
+        messages = gettext.GNUTranslations(catalogue)._catalog  # type: ignore[attr-defined]
+    singular = [key for key in messages if key and isinstance(key, str)]
+    plural = {key[0] for key in messages if isinstance(key, tuple)}
+    assert len(singular) > 100
+    ours = dict(_entries((LOCALE.parent.parent / "vi" / "LC_MESSAGES" / "django.po").read_text()))
+    with translation.override("vi"):
+        untranslated = [m for m in singular if translation.gettext(m) == m]
+        untranslated += [m for m in plural if translation.ngettext(m, m + "s", 2) == m + "s"]
+        assert untranslated == []
+        assert translation.gettext("Invalid token.") == "Mã truy cập không hợp lệ."
+    for msgid, (msgstr, *_rest) in ours.items():
+        assert set(re.findall(r"\{[^}]*\}", msgid)) == set(re.findall(r"\{[^}]*\}", msgstr))
