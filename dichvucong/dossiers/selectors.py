@@ -344,8 +344,8 @@ class OfficerScope:
     def visible(self) -> Q:
         """Return the condition on dossiers the officer may read."""
         if self.supervisor:
-            return ~Q(status=DossierStatus.DRAFT)
-        return Q(agency_id__in=sorted(self.agency_ids)) & ~Q(status=DossierStatus.DRAFT)
+            return _not_draft()
+        return Q(agency_id__in=sorted(self.agency_ids)) & _not_draft()
 
     def readable(self) -> Q:
         """Return `visible()` and the dossiers other apps let the officer's agencies read.
@@ -358,11 +358,12 @@ class OfficerScope:
     def readable_condition(self) -> Condition:
         """Return `readable()` as a Condition, for a query compiled once (core.queries)."""
         if self.supervisor:
-            return Condition(_readable_by_supervisor, {})
+            return Condition(_not_draft, {})
         return Condition(_readable_by_agencies, {"agency_ids": sorted(self.agency_ids)})
 
 
-def _readable_by_supervisor() -> Q:
+def _not_draft() -> Q:
+    """Every dossier an officer may read at all: a draft is its applicant's alone."""
     return ~Q(status=DossierStatus.DRAFT)
 
 
@@ -371,7 +372,7 @@ def _readable_by_agencies(agency_ids: list[int]) -> Q:
     condition = Q(agency_id__in=agency_ids)
     for extra in _reader_conditions.values():
         condition |= extra(agency_ids)
-    return condition & ~Q(status=DossierStatus.DRAFT)
+    return condition & _not_draft()
 
 
 # Read on every officer's request: compiled once (core.queries). Unordered: the default
