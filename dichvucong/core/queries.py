@@ -8,7 +8,8 @@ payment with its request and its dossier names some 70 columns, and its compilat
 (docs/architecture.md, "How a request flows").
 
 `CompiledQuery` builds the queryset once, with stand-in values, keeps its SQL and the
-compiler's description of the columns, and afterwards only swaps the stand-ins for the
+compiler's description of the columns (which converter each needs, how a row becomes an
+instance with its selected relations), and afterwards only swaps the stand-ins for the
 values of the call and turns the rows into objects the way Django's own iterables do.
 The database still runs the query each time (and, on PostgreSQL, prepares it); what is
 kept is Django's work, never a result.
@@ -78,6 +79,10 @@ class _Compiled:
     compiler: SQLCompiler | None  # None: the query can match nothing (an empty IN)
     iterable: type
     locks: bool
+    # What turns a column's value into Python (a date's time zone, a JSON document), by
+    # position, as the compiler reports it for these columns: found once, like the SQL.
+    converters: tuple[tuple[int, tuple[list[Any], Any]], ...] = ()
+    objects: _ObjectsPlan | None = None  # for model instances
 
     def params_for(self, values: dict[str, Any]) -> list[Any]:
         params = []
@@ -88,6 +93,63 @@ class _Compiled:
                 name, index = slot
                 params.append(values[name] if index < 0 else values[name][index])
         return params
+
+    def converted(self, rows: list[Any]) -> list[Any]:
+        """Return `rows` with their values converted as the queryset converts them."""
+        if not self.converters or self.compiler is None:
+            return rows
+        connection = self.compiler.connection
+        converted = []
+        for found in rows:
+            row = list(found)
+            for position, (functions, expression) in self.converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converted.append(row)
+        return converted
+
+
+@dataclass(frozen=True)
+class _ObjectsPlan:
+    """How a row becomes a model instance with its selected relations (as ModelIterable)."""
+
+    model: Any
+    start: int
+    end: int
+    init_list: tuple[str, ...]
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, compiler: SQLCompiler, alias: str) -> _ObjectsPlan:
+        select, klass_info = compiler.select, compiler.klass_info
+        if klass_info is None:  # values_list() queries never come here
+            raise ValueError("CompiledQuery: the query selects no model.")
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        return cls(
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=tuple(column[0].target.attname for column in select[start:end]),
+            # (django-stubs describe a later Django's signature, with a fetch mode.)
+            populators=tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
+            annotations=tuple(compiler.annotation_col_map.items()),
+        )
+
+    def objects(self, rows: list[Any], alias: str) -> list[Any]:
+        start, end, init_list = self.start, self.end, list(self.init_list)
+        objects = []
+        for row in rows:
+            obj = self.model.from_db(alias, init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
 
 
 def _kind(value: Any) -> str:
@@ -154,6 +216,9 @@ class CompiledQuery(Generic[R]):
         except EmptyResultSet:
             compiled = _Compiled(alias, "", (), (), None, iterable, False)
         else:
+            columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+            if compiler.has_composite_fields(columns):
+                raise ValueError("CompiledQuery does not read composite primary keys.")
             compiled = _Compiled(
                 alias=alias,
                 sql=sql,
@@ -162,6 +227,8 @@ class CompiledQuery(Generic[R]):
                 compiler=compiler,
                 iterable=iterable,
                 locks=bool(query.select_for_update),
+                converters=tuple(compiler.get_converters(columns).items()),
+                objects=_ObjectsPlan.of(compiler, alias) if iterable is ModelIterable else None,
             )
         cache[shape] = compiled
         return compiled
@@ -184,13 +251,14 @@ class CompiledQuery(Generic[R]):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params_for(values))
             rows = cursor.fetchall()
+        rows = compiled.converted(rows)
         found: list[Any]
-        if compiled.iterable is ModelIterable:
-            found = _objects(compiler, rows, compiled.alias)
+        if compiled.objects is not None:
+            found = compiled.objects.objects(rows, compiled.alias)
         elif compiled.iterable is FlatValuesListIterable:
-            found = [row[0] for row in compiler.results_iter([rows])]
+            found = [row[0] for row in rows]
         else:
-            found = [tuple(row) for row in compiler.results_iter([rows])]
+            found = [tuple(row) for row in rows]
         return found
 
     def first(self, **values: Any) -> R | None:
@@ -213,27 +281,3 @@ class Condition:
 
     def q(self) -> Q:
         return self.build(**self.values)
-
-
-def _objects(compiler: SQLCompiler, rows: list[Any], alias: str) -> list[Any]:
-    """Turn rows into model instances, their selected relations set, as ModelIterable does."""
-    select, klass_info = compiler.select, compiler.klass_info
-    if klass_info is None:  # values_list() queries never come here
-        raise ValueError("CompiledQuery: the query selects no model.")
-    model_cls = klass_info["model"]
-    select_fields = klass_info["select_fields"]
-    start, end = select_fields[0], select_fields[-1] + 1
-    init_list = [column[0].target.attname for column in select[start:end]]
-    # (django-stubs describe a later Django's signature, with a fetch mode.)
-    related_populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
-    annotations = compiler.annotation_col_map
-    objects = []
-    for row in compiler.results_iter([rows]):
-        obj = model_cls.from_db(alias, init_list, row[start:end])
-        for populator in related_populators:
-            populator.populate(row, obj)
-        if annotations:
-            for name, position in annotations.items():
-                setattr(obj, name, row[position])
-        objects.append(obj)
-    return objects
