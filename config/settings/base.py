@@ -112,6 +112,9 @@ DATABASES = {
 # lookup: 0.5 ms of planning for 0.1 ms of execution). A connection pooler in transaction
 # mode cannot keep prepared statements: set DATABASE_PREPARE_THRESHOLD=0 behind one.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, checking a kept connection's health only after a second idle:
+    # not one more round trip on every request (core/backends/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "dichvucong.core.backends.postgresql"
     _prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 2)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,

@@ -1,0 +1,1 @@
+"""Database backends: Django's, with what the project changes in them (see each module)."""
