@@ -37,6 +37,7 @@ from dichvucong.core import workdays
 from dichvucong.core.cache import memoize_public
 from dichvucong.core.queries import CompiledQuery, Condition
 from dichvucong.core.sequences import counter_next
+from dichvucong.core.writes import row_insert, row_update
 from dichvucong.workflows.models import (
     APPLICANT,
     SYSTEM,
@@ -659,7 +660,7 @@ def _move(
     step_timeliness = ""
     if dossier.state_due_at is not None and source.pk != target.pk:
         step_timeliness = workdays.timeliness(due_at=dossier.state_due_at, done_at=now)
-    event = DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         action=action.code,
         action_name=action.name,
@@ -676,6 +677,7 @@ def _move(
         data=data,
         created_at=now,
     )
+    row_insert(event)
     if source.pk != target.pk:
         dossier.state = target
         dossier.state_entered_at = now
@@ -689,7 +691,7 @@ def _move(
         dossier.overdue_at = None
     # Only what changed: the row also holds the e-form's content (tens of kilobytes of
     # JSON), which every action would otherwise write again, with its TOAST chunks.
-    dossier.save(update_fields=_changed_columns(dossier, as_locked))
+    row_update(dossier, _changed_columns(dossier, as_locked))
     return event
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from dichvucong.core.writes import row_insert
+
 from .models import DossierEvent, EventAttachment
 
 if TYPE_CHECKING:
@@ -37,7 +39,8 @@ def event_record(**fields: Any) -> DossierEvent:
     `fields["dossier"]` must be the dossier instance as saved, so that listeners read
     its new status, agency and dates without another query.
     """
-    event = DossierEvent.objects.create(**fields)
+    event = DossierEvent(**fields)
+    row_insert(event)  # as objects.create(), with its SQL written once (core/writes.py)
     events_announce(event)
     return event
 

@@ -330,6 +330,9 @@ class DossierEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
+    # save() only refuses to rewrite an event: core.writes.row_insert may add one.
+    save_guards_rewrites_only = True
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Dossier events are append-only.")

@@ -192,6 +192,9 @@ class PaymentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.payment_id} {self.kind} {self.outcome}"
 
+    # save() only refuses to rewrite an event: core.writes.row_insert may add one.
+    save_guards_rewrites_only = True
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Payment events are append-only.")

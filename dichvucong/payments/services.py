@@ -28,6 +28,7 @@ from dichvucong.catalogue.models import Procedure
 from dichvucong.catalogue.services import procedure_refresh_level
 from dichvucong.core.cache import public_data_changed
 from dichvucong.core.queries import CompiledQuery
+from dichvucong.core.writes import row_insert, row_update
 from dichvucong.dossiers.actions import ActionRequest, EffectContext, dossier_action_execute
 from dichvucong.dossiers.events import event_record
 from dichvucong.dossiers.models import Dossier, DossierStatus
@@ -403,14 +404,16 @@ def _log(
     before: str,
     note: str = "",
 ) -> None:
-    PaymentEvent.objects.create(
-        payment=payment,
-        kind=kind,
-        params=dict(params),
-        outcome=answer.code,
-        from_status=before,
-        to_status=payment.status,
-        note=note[:500],
+    row_insert(
+        PaymentEvent(
+            payment=payment,
+            kind=kind,
+            params=dict(params),
+            outcome=answer.code,
+            from_status=before,
+            to_status=payment.status,
+            note=note[:500],
+        )
     )
 
 
@@ -501,7 +504,7 @@ def _report_apply(
         elif payment.request.cancelled_at is not None:
             payment.flag = PaymentFlag.LATE
             note = "Success for a payment request the agency had replaced by another."
-        payment.save(update_fields=[*fields, "paid_at", "closed_at", "flag"])
+        row_update(payment, [*fields, "paid_at", "closed_at", "flag"])
         _log(payment, kind=kind, params=params, answer=CONFIRMED, before=before, note=note)
         if not paid_elsewhere:
             _credit(payment, now=now)
@@ -509,7 +512,7 @@ def _report_apply(
     if report.outcome == Outcome.PENDING:
         if payment.status == PaymentStatus.CREATED:
             payment.status = PaymentStatus.PENDING
-            payment.save(update_fields=["status"])
+            row_update(payment, ["status"])
         _log(payment, kind=kind, params=params, answer=CONFIRMED, before=before)
         return CONFIRMED
     # Failed or cancelled by the payer.
@@ -521,7 +524,7 @@ def _report_apply(
         PaymentStatus.CANCELLED if report.outcome == Outcome.CANCELLED else PaymentStatus.FAILED
     )
     payment.closed_at = now
-    payment.save(update_fields=[*fields, "closed_at"])
+    row_update(payment, [*fields, "closed_at"])
     _log(payment, kind=kind, params=params, answer=CONFIRMED, before=before)
     return CONFIRMED
 
@@ -538,7 +541,7 @@ def _credit(payment: Payment, *, now: datetime) -> None:
     request = payment.request
     if request.paid_at is None:
         request.paid_at = now
-        request.save(update_fields=["paid_at"])
+        row_update(request, ["paid_at"])
     dossier = payment.dossier  # locked and read with the payment (`_locked_for_report`)
     payment_data = {"id": payment.pk, "txn_ref": payment.txn_ref, "amount": payment.amount}
     action = _payment_received_action(dossier)
