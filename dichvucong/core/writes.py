@@ -22,7 +22,7 @@ with `pre_save` or `post_save` receivers, a value that is an expression (`F("n")
 a backend that cannot return the new key. A model that overrides `save()` is refused
 (`TypeError`), since its code would be skipped, unless it declares that its `save()`
 only refuses to rewrite an existing row (`save_guards_rewrites_only = True`, the
-append-only logs): a new row may then be inserted without it.
+append-only logs): a new row may then be inserted without it, and none is ever updated.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ class _Statement:
 _STATEMENTS: dict[tuple[Any, ...], _Statement] = {}
 
 
-def _concrete(model: type[Model]) -> type[Model]:
+def _concrete(model: type[Model], *, inserting: bool) -> type[Model]:
     overridden = model.save is not Model.save
-    if overridden and not getattr(model, "save_guards_rewrites_only", False):
+    if overridden and not (inserting and getattr(model, "save_guards_rewrites_only", False)):
         raise TypeError(f"{model.__name__} overrides save(): row writes would skip it.")
     concrete: type[Model] = model._meta.concrete_model or model  # a proxy's table
     if concrete._meta.parents:
@@ -57,7 +57,10 @@ def _concrete(model: type[Model]) -> type[Model]:
 
 
 def _plain(model: type[Model]) -> bool:
-    """Whether saving `model` is one statement: no receiver runs around it."""
+    """Whether saving `model` is one statement: no receiver runs around it.
+
+    (save() sends its signals as the instance's own class, a proxy included.)
+    """
     return not (pre_save.has_listeners(model) or post_save.has_listeners(model))
 
 
@@ -129,11 +132,11 @@ def _is_expression(value: Any) -> bool:
 
 def row_insert(instance: Model) -> None:
     """Insert `instance` as a new row, as `instance.save(force_insert=True)` would."""
-    model = _concrete(type(instance))
+    model = _concrete(type(instance), inserting=True)
     if not instance._state.adding or (model._meta.auto_field and instance.pk is not None):
         raise ValueError(f"{model.__name__}: row_insert writes new rows, without their key.")
     alias = router.db_for_write(model, instance=instance)
-    statement = _insert_statement(model, alias) if _plain(model) else None
+    statement = _insert_statement(model, alias) if _plain(type(instance)) else None
     if statement is None:
         instance.save(force_insert=True, using=alias)
         return
@@ -162,12 +165,12 @@ def row_update(instance: Model, fields: Sequence[str]) -> None:
     """Write `fields` of a saved `instance`, as `instance.save(update_fields=fields)` would."""
     if not fields:
         return  # as save(update_fields=[]): nothing is written
-    model = _concrete(type(instance))
+    model = _concrete(type(instance), inserting=False)
     alias = instance._state.db or router.db_for_write(model, instance=instance)
     statement = _update_statement(model, alias, tuple(sorted(set(fields))))
     if instance.pk is None:
         raise ValueError("Cannot force an update in save() with no primary key.")
-    if not _plain(model):
+    if not _plain(type(instance)):
         instance.save(update_fields=fields, using=alias)
         return
     instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]

@@ -141,8 +141,15 @@ def test_a_model_that_overrides_save_is_refused(
     monkeypatch.setattr(Dossier, "save", save)
     with pytest.raises(TypeError, match="overrides save"):
         row_update(dossier, ["applicant_name"])
-    # The append-only logs declare that their save() only refuses rewrites.
+    # The append-only logs declare that their save() only refuses rewrites: a new event
+    # is inserted without it, and no event is ever updated.
     assert DossierEvent.save_guards_rewrites_only
+    event = _event(dossier)
+    row_insert(event)
+    event.comment = "rewritten"
+    with pytest.raises(TypeError, match="overrides save"):
+        row_update(event, ["comment"])
+    assert DossierEvent.objects.get(pk=event.pk).comment != "rewritten"
 
 
 @pytest.fixture
