@@ -126,8 +126,19 @@ def _update_statement(model: type[Model], alias: str, names: tuple[str, ...]) ->
     return found
 
 
-def _is_expression(value: Any) -> bool:
-    return hasattr(value, "resolve_expression")
+def _params(
+    instance: Model, statement: _Statement, alias: str, *, adding: bool
+) -> list[Any] | None:
+    """Return the statement's values as save() prepares them; None where save() must write.
+
+    (A value that is an expression, such as `F("n") + 1`, is compiled by save() itself.)
+    """
+    instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    raw = [f.pre_save(instance, adding) for f in statement.fields]
+    if any(hasattr(value, "resolve_expression") for value in raw):
+        return None
+    connection = connections[alias]
+    return [f.get_db_prep_save(v, connection) for f, v in zip(statement.fields, raw, strict=True)]
 
 
 def row_insert(instance: Model) -> None:
@@ -137,16 +148,11 @@ def row_insert(instance: Model) -> None:
         raise ValueError(f"{model.__name__}: row_insert writes new rows, without their key.")
     alias = router.db_for_write(model, instance=instance)
     statement = _insert_statement(model, alias) if _plain(type(instance)) else None
-    if statement is None:
-        instance.save(force_insert=True, using=alias)
-        return
-    instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    raw = [f.pre_save(instance, True) for f in statement.fields]
-    if any(_is_expression(value) for value in raw):
+    params = _params(instance, statement, alias, adding=True) if statement else None
+    if statement is None or params is None:
         instance.save(force_insert=True, using=alias)
         return
     connection = connections[alias]
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(statement.fields, raw, strict=True)]
     with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         row = cursor.fetchone() if statement.returning else None
@@ -170,16 +176,11 @@ def row_update(instance: Model, fields: Sequence[str]) -> None:
     statement = _update_statement(model, alias, tuple(sorted(set(fields))))
     if instance.pk is None:
         raise ValueError("Cannot force an update in save() with no primary key.")
-    if not _plain(type(instance)):
-        instance.save(update_fields=fields, using=alias)
-        return
-    instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    raw = [f.pre_save(instance, False) for f in statement.fields]
-    if any(_is_expression(value) for value in raw):
+    params = _params(instance, statement, alias, adding=False) if _plain(type(instance)) else None
+    if params is None:
         instance.save(update_fields=fields, using=alias)
         return
     connection = connections[alias]
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(statement.fields, raw, strict=True)]
     params.append(model._meta.pk.get_db_prep_value(instance.pk, connection))
     with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
