@@ -81,7 +81,7 @@ class _Compiled:
     locks: bool
     # What turns a column's value into Python (a date's time zone, a JSON document), by
     # position, as the compiler reports it for these columns: found once, like the SQL.
-    converters: tuple[tuple[int, tuple[list[Any], Any]], ...] = ()
+    converters: dict[int, Any] | None = None
     objects: _ObjectsPlan | None = None  # for model instances
 
     def params_for(self, values: dict[str, Any]) -> list[Any]:
@@ -93,22 +93,6 @@ class _Compiled:
                 name, index = slot
                 params.append(values[name] if index < 0 else values[name][index])
         return params
-
-    def converted(self, rows: list[Any]) -> list[Any]:
-        """Return `rows` with their values converted as the queryset converts them."""
-        if not self.converters or self.compiler is None:
-            return rows
-        connection = self.compiler.connection
-        converted = []
-        for found in rows:
-            row = list(found)
-            for position, (functions, expression) in self.converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
-            converted.append(row)
-        return converted
 
 
 @dataclass(frozen=True)
@@ -227,7 +211,7 @@ class CompiledQuery(Generic[R]):
                 compiler=compiler,
                 iterable=iterable,
                 locks=bool(query.select_for_update),
-                converters=tuple(compiler.get_converters(columns).items()),
+                converters=compiler.get_converters(columns),
                 objects=_ObjectsPlan.of(compiler, alias) if iterable is ModelIterable else None,
             )
         cache[shape] = compiled
@@ -251,7 +235,8 @@ class CompiledQuery(Generic[R]):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params_for(values))
             rows = cursor.fetchall()
-        rows = compiled.converted(rows)
+        if compiled.converters:  # Django's own conversion, with the converters found once
+            rows = list(compiler.apply_converters(rows, compiled.converters))
         found: list[Any]
         if compiled.objects is not None:
             found = compiled.objects.objects(rows, compiled.alias)
