@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
+from dichvucong.core.background import queue_after_commit
 from dichvucong.dossiers.models import DocumentKind, DossierDocument
 
 from .models import DocumentSignatureCheck, finding_to_json
@@ -60,6 +60,4 @@ def dossier_signature_checks_queue(*, document_ids: list[int]) -> None:
     from .tasks import document_signature_check_task  # the task module imports this one
 
     for document_id in document_ids:
-        transaction.on_commit(
-            partial(document_signature_check_task.delay, document_id), robust=True
-        )
+        queue_after_commit(document_signature_check_task, document_id)

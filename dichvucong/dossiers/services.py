@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import Profile, User
 from dichvucong.catalogue.models import Channel, Procedure, ProcedureCase, ProcedureVersion
+from dichvucong.core.background import queue_after_commit
 from dichvucong.core.sequences import counter_next
 from dichvucong.eforms.models import EForm
 from dichvucong.eforms.selectors import eform_for_case
@@ -168,14 +169,13 @@ _STATUS_NOTIFICATIONS: dict[str, str] = {
 def _notify_after_commit(event: DossierEvent) -> None:
     """Queue the notifications of `event` once the transaction commits.
 
-    The event row is the outbox: rendering and sending happen in the worker
-    (`tasks.dossier_event_notify`), off the applicant's request, and a broker that is
-    down at commit time loses nothing but the prompt delivery.
+    Rendering and sending happen in the worker (`tasks.dossier_event_notify`), off the
+    applicant's request; a broker that is down at commit time has them made here
+    instead (`queue_after_commit`).
     """
     from .tasks import dossier_event_notify  # the task module imports this one
 
-    event_id = event.pk
-    transaction.on_commit(lambda: dossier_event_notify.delay(event_id), robust=True)
+    queue_after_commit(dossier_event_notify, event.pk)
 
 
 def _notification_name(event: DossierEvent) -> str | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.accounts.models import Profile, User
+from dichvucong.core.background import queue_after_commit
 
 from .models import Channel, Delivery, DeliveryStatus, Notification
 from .rendering import RenderedEvent, render_event
@@ -29,17 +30,13 @@ LAST_ERROR_LENGTH = 2000
 def _queue_send(delivery: Delivery) -> None:
     """Queue the sending of `delivery` once the current transaction commits.
 
-    `robust`: an unreachable broker is logged and leaves the delivery pending; it must not
-    break the request whose transaction has already committed.
+    A broker that is down at commit time has it sent from this process instead
+    (`queue_after_commit`), once, with no retry: a failure is final and an
+    administrator can send it again from the admin.
     """
     from .tasks import delivery_send  # the task module imports this one
 
-    delivery_id = delivery.pk
-
-    def queue() -> None:
-        delivery_send.delay(delivery_id)
-
-    transaction.on_commit(queue, robust=True)
+    queue_after_commit(delivery_send, delivery.pk)
 
 
 def _user_phone(user: User) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from dichvucong.accounts.models import User
 from dichvucong.catalogue.models import Procedure
 from dichvucong.catalogue.services import procedure_refresh_level
+from dichvucong.core.background import queue_after_commit
 from dichvucong.core.cache import public_data_changed
 from dichvucong.core.queries import CompiledQuery
 from dichvucong.core.writes import row_insert, row_update
@@ -564,8 +565,7 @@ def _credit(payment: Payment, *, now: datetime) -> None:
         )
     from .tasks import payment_paid_notify  # the task module imports this one
 
-    payment_id = payment.pk
-    transaction.on_commit(lambda: payment_paid_notify.delay(payment_id), robust=True)
+    queue_after_commit(payment_paid_notify, payment.pk)
 
 
 def _fees_still_due(dossier: Dossier) -> bool:

@@ -19,6 +19,7 @@ from weasyprint.urls import FatalURLFetchingError
 from dichvucong.accounts.models import Membership, Role, User
 from dichvucong.catalogue.models import Procedure, ProcedureResult
 from dichvucong.catalogue.services import procedure_refresh_level
+from dichvucong.core.background import queue_after_commit
 from dichvucong.core.cache import public_data_changed
 from dichvucong.core.sequences import counter_next
 from dichvucong.dossiers.actions import EffectContext
@@ -170,7 +171,7 @@ def result_number_allocate(*, agency_id: int, year: int) -> int:
 def _queue_sign(result_id: int) -> None:
     from .tasks import issued_result_sign_task
 
-    transaction.on_commit(lambda: issued_result_sign_task.delay(result_id), robust=True)
+    queue_after_commit(issued_result_sign_task, result_id)
 
 
 def result_issue_on_approve(context: EffectContext) -> None:

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from dichvucong.accounts.models import User
 from dichvucong.accounts.selectors import officer_agency_ids
 from dichvucong.catalogue.models import Channel, Procedure, ProcedureCase
+from dichvucong.core.background import queue_after_commit
 from dichvucong.dossiers import selectors as dossier_selectors
 from dichvucong.dossiers.actions import dossier_enter_workflow
 from dichvucong.dossiers.events import event_attachments_create, event_record
@@ -198,7 +199,9 @@ def jws_roundtrip(body: Any) -> Any:
 def _queue_delivery(message_pk: int) -> None:
     from .tasks import outbound_message_deliver_task
 
-    transaction.on_commit(lambda: outbound_message_deliver_task.delay(message_pk), robust=True)
+    # The outbox is swept (`outbox_process`, Celery beat): a message the broker did not
+    # take is delivered then, not from the request.
+    queue_after_commit(outbound_message_deliver_task, message_pk, swept=True)
 
 
 def _sender(message: OutboundMessage) -> dict[str, str]:

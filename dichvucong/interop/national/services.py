@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dichvucong.core.background import queue_after_commit
 from dichvucong.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStatus
 
 from . import mapping
@@ -90,8 +91,11 @@ def dossier_event_sync_record(event: DossierEvent) -> None:
     )
     if sync.synchronised or first:
         DossierSync.objects.filter(pk=sync.pk).update(synchronised=False)
-    dossier_id = dossier.pk
-    transaction.on_commit(lambda: _queue_delivery(dossier_id))
+    from .tasks import national_sync_deliver  # the task module imports this one
+
+    # The entries are swept (`national_sync_due`, Celery beat): a delivery the broker did
+    # not take is made then, not from the request.
+    queue_after_commit(national_sync_deliver, dossier.pk, swept=True)
 
 
 def _sync_start(dossier: Dossier, *, elsewhere: bool) -> tuple[DossierSync, bool]:
@@ -102,12 +106,6 @@ def _sync_start(dossier: Dossier, *, elsewhere: bool) -> tuple[DossierSync, bool
     return DossierSync.objects.get_or_create(
         dossier=dossier, defaults={"reported_elsewhere": elsewhere, "synchronised": elsewhere}
     )
-
-
-def _queue_delivery(dossier_id: int) -> None:
-    from .tasks import national_sync_deliver  # the task module imports this one
-
-    national_sync_deliver.delay(dossier_id)
 
 
 @dataclass

@@ -33,9 +33,9 @@ def failing_sms(settings: Any) -> None:
 
 @pytest.fixture
 def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Record the ids given to `delivery_send.delay` instead of running the task."""
+    """Record the ids sent with `delivery_send` instead of running the task."""
     from dichvucong.notifications.tasks import delivery_send
 
     ids: list[int] = []
-    monkeypatch.setattr(delivery_send, "delay", ids.append)
+    monkeypatch.setattr(delivery_send, "apply_async", lambda args: ids.extend(args))
     return ids

@@ -112,3 +112,30 @@ def test_a_notification_is_sent_by_a_worker_through_redis(
     )
     assert mail.outbox[0].subject == f"Xác nhận rút hồ sơ {CODE}"
     assert mail.outbox[0].to == ["congdan@example.vn"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_notification_is_sent_from_this_process(
+    citizen: Any, dossier_context: dict[str, str]
+) -> None:
+    # Nothing listens on port 1: every publish is refused at once.
+    app = Celery("dichvucong-test-down", set_as_current=False)
+    app.conf.update(
+        broker_url="redis://127.0.0.1:1/0",
+        task_always_eager=False,
+        include=["dichvucong.notifications.tasks"],
+        task_ignore_result=True,
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0},
+    )
+    app.set_current()
+    try:
+        with transaction.atomic():
+            notification = notify(user=citizen, event="dossier_withdrawn", context=dossier_context)
+        # Before, the delivery stayed pending for good: no task was ever queued for it.
+        delivery = Delivery.objects.get(notification=notification)
+        assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
+        assert [m.to for m in mail.outbox] == [["congdan@example.vn"]]
+    finally:
+        app.close()
+        project_app.set_current()
+        project_app.set_default()

@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dichvucong.core.background import queue_after_commit
+
 from . import protocol
 from .models import (
     DeliveryStatus,
@@ -273,7 +275,7 @@ def sandbox_transaction_complete(
 def _queue_ipn(delivery_id: int) -> None:
     from .tasks import sandbox_ipn_send
 
-    transaction.on_commit(lambda: sandbox_ipn_send.delay(delivery_id))
+    queue_after_commit(sandbox_ipn_send, delivery_id)
 
 
 def return_redirect_url(*, row: SandboxTransaction, result: Mapping[str, str]) -> str:

@@ -17,6 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from dichvucong.catalogue.models import Procedure
+from dichvucong.core import background
 from dichvucong.documents import pki
 from dichvucong.documents.verification import VerificationStatus, pdf_verify
 from dichvucong.dossiers.models import Dossier, DossierStatus
@@ -162,5 +163,6 @@ def test_without_online_results_approval_is_unchanged(
     assert not IssuedResult.objects.exists()
     assert not Notification.objects.filter(event="result_issued").exists()
     # Only the engine's own notification was queued: no signing task.
-    assert "_queue_sign.<locals>.<lambda>" not in [c.__qualname__ for c in callbacks]
-    assert "_notify_after_commit.<locals>.<lambda>" in [c.__qualname__ for c in callbacks]
+    queued = [c.args[0].name for c in callbacks if getattr(c, "func", None) is background._send]
+    assert "dichvucong.results.tasks.issued_result_sign_task" not in queued
+    assert "dichvucong.dossiers.tasks.dossier_event_notify" in queued

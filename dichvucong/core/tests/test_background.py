@@ -1,0 +1,130 @@
+"""Tasks queued after commit: sent when the broker takes them, run here when it cannot."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from celery import Celery
+from django.db import transaction
+
+from config.celery import app as project_app
+from dichvucong.core.background import queue_after_commit
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+# Nothing listens on port 1: the connection is refused at once.
+DOWN_URL = "redis://127.0.0.1:1/0"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ran: list[Any] = []
+
+
+def _app(broker_url: str, queue: str) -> Celery:
+    app = Celery("dichvucong-test-background", set_as_current=False)
+    app.conf.update(
+        broker_url=broker_url,
+        task_always_eager=False,
+        task_default_queue=queue,
+        task_ignore_result=True,
+        # One quick retry: the default policy's three take most of a second.
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0},
+    )
+
+    @app.task(name="dichvucong.tests.record", shared=False)
+    def record(value: Any) -> None:
+        ran.append(value)
+
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean() -> Iterator[None]:
+    ran.clear()
+    yield
+    ran.clear()
+    project_app.set_current()
+    project_app.set_default()
+
+
+@pytest.fixture
+def down() -> Iterator[Celery]:
+    app = _app(DOWN_URL, "unused")
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def broker() -> Iterator[tuple[Celery, str]]:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"Redis is unreachable at {REDIS_URL} and REQUIRE_REDIS is set")
+        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
+    queue = f"dichvucong-test-{uuid.uuid4().hex}"
+    app = _app(REDIS_URL, queue)
+    yield app, queue
+    app.close()
+    redis.Redis.from_url(REDIS_URL).delete(
+        queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+    )
+
+
+@pytest.mark.redis
+def test_a_task_goes_to_the_broker_after_the_commit_and_does_not_run_here(
+    broker: tuple[Celery, str],
+) -> None:
+    app, queue = broker
+    client = redis.Redis.from_url(REDIS_URL)
+    with transaction.atomic():
+        queue_after_commit(app.tasks["dichvucong.tests.record"], "sent")
+        assert client.llen(queue) == 0  # nothing leaves before the commit
+    assert client.llen(queue) == 1
+    assert ran == []
+
+
+def test_with_the_broker_down_the_task_runs_here_after_the_commit(
+    down: Celery, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="dichvucong.core.background")
+    with transaction.atomic():
+        queue_after_commit(down.tasks["dichvucong.tests.record"], "kept")
+        assert ran == []
+    assert ran == ["kept"]
+    assert "running it in this process instead" in caplog.text
+
+
+def test_with_the_broker_down_swept_work_is_left_to_the_sweep(
+    down: Celery, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="dichvucong.core.background")
+    with transaction.atomic():
+        queue_after_commit(down.tasks["dichvucong.tests.record"], "later", swept=True)
+    assert ran == []
+    assert "the periodic sweep will send it" in caplog.text
+
+
+def test_nothing_is_sent_or_run_for_a_change_rolled_back(down: Celery) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_after_commit(down.tasks["dichvucong.tests.record"], "rolled back")
+        raise RuntimeError
+    assert ran == []
+
+
+def test_an_error_in_the_task_run_here_does_not_reach_the_request(
+    down: Celery, caplog: pytest.LogCaptureFixture
+) -> None:
+    @down.task(name="dichvucong.tests.fail", shared=False)
+    def fail() -> None:
+        raise ValueError("the task failed")
+
+    with transaction.atomic():
+        queue_after_commit(fail)
+    # The change is saved and the request goes on; the failure is in the log.
+    assert "the task failed" in caplog.text
