@@ -246,9 +246,11 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # The token first: a request with no credentials (or a bad token) is then answered
+    # 401 with `WWW-Authenticate: Token`, as the API's schema says, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "dichvucong.accounts.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [],
     "NUM_PROXIES": NUM_PROXIES or None,

@@ -48,9 +48,9 @@ def test_the_api_sends_the_result_to_the_applicant_only(
     assert response["Content-Type"] == "application/pdf"
     assert response.content == signed_bytes(issued)
     assert token_client(other_citizen).get(url).status_code == 404
-    # Anonymous: refused (403: the session scheme, first in the API's list, sends no
-    # challenge, so DRF answers 403 rather than 401, as on every endpoint of the API).
-    assert client.get(url).status_code == 403
+    # Anonymous: not signed in (401, with the token scheme's challenge, as the schema says).
+    anonymous = client.get(url)
+    assert (anonymous.status_code, anonymous["WWW-Authenticate"]) == (401, "Token")
 
 
 def test_other_people_get_nothing(
