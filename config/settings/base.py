@@ -308,6 +308,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is sent after its transaction commits, from the request (core.background): a
+# broker that is unreachable or hung must cost the request a bounded wait, after which
+# the task runs in the web process instead. Without timeouts a publish waits forever on
+# a Redis gone without closing the connection, and the OS's two minutes for a connect.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1.0,
+    # Above the worker's BRPOP wait (1 s), which this must not cut.
+    "socket_timeout": 3.0,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 # Periodic work, run by `celery -A config beat` next to the worker. The deadline check
 # marks overdue dossiers and reminds officers of those due within one working day.
 DOSSIER_REMINDER_MINUTES = env_int("DICHVUCONG_REMINDER_MINUTES", 15)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +13,8 @@ from typing import Any
 import pytest
 import redis
 from celery import Celery
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 from config.celery import app as project_app
 from dichvucong.core.background import queue_after_commit
@@ -25,15 +28,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ran: list[Any] = []
 
 
-def _app(broker_url: str, queue: str) -> Celery:
+def _app(broker_url: str, queue: str, **conf: Any) -> Celery:
     app = Celery("dichvucong-test-background", set_as_current=False)
     app.conf.update(
-        broker_url=broker_url,
-        task_always_eager=False,
-        task_default_queue=queue,
-        task_ignore_result=True,
-        # One quick retry: the default policy's three take most of a second.
-        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0},
+        {
+            "broker_url": broker_url,
+            "task_always_eager": False,
+            "task_default_queue": queue,
+            "task_ignore_result": True,
+            # One quick retry: the default policy's three take most of a second.
+            "task_publish_retry_policy": {
+                "max_retries": 1,
+                "interval_start": 0,
+                "interval_step": 0,
+            },
+            **conf,
+        }
     )
 
     @app.task(name="dichvucong.tests.record", shared=False)
@@ -128,3 +138,40 @@ def test_an_error_in_the_task_run_here_does_not_reach_the_request(
         queue_after_commit(fail)
     # The change is saved and the request goes on; the failure is in the log.
     assert "the task failed" in caplog.text
+
+
+def test_a_hung_broker_costs_a_bounded_wait_then_the_task_runs_here() -> None:
+    """A Redis that takes the connection and never answers (gone behind a firewall)."""
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen(8)  # connections complete in the backlog; nothing ever reads them
+    port = hung.getsockname()[1]
+    # The project's settings for a Redis broker (config/settings/base.py).
+    app = _app(
+        f"redis://127.0.0.1:{port}/0",
+        "unused",
+        broker_transport_options=settings.REDIS_BROKER_TRANSPORT_OPTIONS,
+        task_publish_retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY,
+    )
+    errors: list[BaseException] = []
+
+    def request() -> None:
+        try:
+            with transaction.atomic():
+                queue_after_commit(app.tasks["dichvucong.tests.record"], "after the wait")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()  # this thread's own
+
+    try:
+        thread = threading.Thread(target=request, daemon=True)
+        thread.start()
+        # Three attempts of a few seconds each; without the timeouts, forever.
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the publish to a hung broker never gave up"
+        assert errors == []
+        assert ran == ["after the wait"]
+    finally:
+        app.close()
+        hung.close()
