@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import os
 import types
 from typing import Any
 
 import pytest
+import redis
 
 from dichvucong.catalogue.models import ProcedureVersion
 from dichvucong.catalogue.national import parse_record
@@ -223,3 +225,18 @@ def second_factor_login(db: Any) -> Any:
 def admin_client(db: Any, client: Any, admin_user: Any) -> Any:
     """pytest-django's admin client, signed in with the second factor the admin requires."""
     return second_factor_force_login(client, admin_user)
+
+
+def redis_or_skip(url: str) -> redis.Redis:
+    """Return a client of the Redis at `url`; skip the test when it is unreachable.
+
+    With REQUIRE_REDIS set (CI), an unreachable Redis fails the test instead.
+    """
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"Redis is unreachable at {url} and REQUIRE_REDIS is set")
+        pytest.skip(f"Redis is unreachable at {url}")
+    return client

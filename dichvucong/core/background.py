@@ -44,18 +44,7 @@ def _send(task: Task, args: tuple[Any, ...], swept: bool) -> None:
     try:
         task.apply_async(args)
     except OperationalError:
-        if swept:
-            logger.warning(
-                "The broker did not take %s%r; the periodic sweep will send it.",
-                task.name,
-                args,
-                exc_info=True,
-            )
-            return
-        logger.warning(
-            "The broker did not take %s%r; running it in this process instead.",
-            task.name,
-            args,
-            exc_info=True,
-        )
-        task.apply(args)
+        then = "the periodic sweep will send it" if swept else "running it in this process instead"
+        logger.warning("The broker did not take %s%r; %s.", task.name, args, then, exc_info=True)
+        if not swept:
+            task.apply(args)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
 import uuid
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from config.celery import app as project_app
+from conftest import redis_or_skip
 from dichvucong.core.background import queue_after_commit
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
@@ -71,12 +71,7 @@ def down() -> Iterator[Celery]:
 
 @pytest.fixture
 def broker() -> Iterator[tuple[Celery, str]]:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(f"Redis is unreachable at {REDIS_URL} and REQUIRE_REDIS is set")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
+    redis_or_skip(REDIS_URL)
     queue = f"dichvucong-test-{uuid.uuid4().hex}"
     app = _app(REDIS_URL, queue)
     yield app, queue

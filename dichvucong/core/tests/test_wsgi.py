@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-import redis
+from conftest import redis_or_skip
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = "redis://127.0.0.1:6379/10"  # its own database: benches use 12-15
@@ -57,13 +56,7 @@ def test_the_workers_load_their_urls_and_freeze_what_they_loaded() -> None:
 
 
 def test_a_worker_queues_its_first_task_without_importing_anything() -> None:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(f"Redis is unreachable at {REDIS_URL} and REQUIRE_REDIS is set")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
+    client = redis_or_skip(REDIS_URL)
     try:
         imported = _run(QUEUE, CELERY_BROKER_URL=REDIS_URL).split()
         assert client.llen("celery") == 1  # it went through the broker

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -10,13 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 from celery import Celery, signals
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connections, transaction
 
 from config.celery import app as project_app
+from conftest import redis_or_skip
 from dichvucong.notifications.models import Channel, Delivery, DeliveryStatus
 from dichvucong.notifications.services import notify
 
@@ -26,11 +25,24 @@ REDIS_URL = "redis://127.0.0.1:6379/11"
 TIMEOUT = 30.0
 
 
-def _redis_reachable() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
+def _app(broker_url: str, **conf: Any) -> Celery:
+    """A Celery app with the notification tasks on `broker_url` (not current yet)."""
+    app = Celery("dichvucong-test", set_as_current=False)
+    app.conf.update(
+        {
+            "broker_url": broker_url,
+            "task_always_eager": False,
+            "include": ["dichvucong.notifications.tasks"],
+            "task_ignore_result": True,
+            **conf,
+        }
+    )
+    return app
+
+
+def _restore_project_app() -> None:
+    project_app.set_current()
+    project_app.set_default()
 
 
 @pytest.fixture
@@ -40,18 +52,11 @@ def broker_app() -> Iterator[Celery]:
     Its queue has a name of its own, so parallel test runs sharing the Redis server do
     not take each other's tasks.
     """
-    if not _redis_reachable():
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(f"Redis is unreachable at {REDIS_URL} and REQUIRE_REDIS is set")
-        pytest.skip(f"Redis is unreachable at {REDIS_URL}")
+    client = redis_or_skip(REDIS_URL)
     queue = f"dichvucong-test-{uuid.uuid4().hex}"
-    app = Celery("dichvucong-test", set_as_current=False)
-    app.conf.update(
-        broker_url=REDIS_URL,
-        task_always_eager=False,
+    app = _app(
+        REDIS_URL,
         task_default_queue=queue,
-        include=["dichvucong.notifications.tasks"],
-        task_ignore_result=True,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=False,
     )
@@ -60,11 +65,8 @@ def broker_app() -> Iterator[Celery]:
     finally:
         app.close()
         # The queue, and the exchange of the same name that Celery declared for it.
-        redis.Redis.from_url(REDIS_URL).delete(
-            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-        )
-        project_app.set_current()
-        project_app.set_default()
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        _restore_project_app()
 
 
 def _wait_until(condition: Any, timeout: float = TIMEOUT) -> bool:
@@ -119,12 +121,8 @@ def test_with_the_broker_down_the_notification_is_sent_from_this_process(
     citizen: Any, dossier_context: dict[str, str]
 ) -> None:
     # Nothing listens on port 1: every publish is refused at once.
-    app = Celery("dichvucong-test-down", set_as_current=False)
-    app.conf.update(
-        broker_url="redis://127.0.0.1:1/0",
-        task_always_eager=False,
-        include=["dichvucong.notifications.tasks"],
-        task_ignore_result=True,
+    app = _app(
+        "redis://127.0.0.1:1/0",
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0},
     )
     app.set_current()
@@ -137,5 +135,4 @@ def test_with_the_broker_down_the_notification_is_sent_from_this_process(
         assert [m.to for m in mail.outbox] == [["congdan@example.vn"]]
     finally:
         app.close()
-        project_app.set_current()
-        project_app.set_default()
+        _restore_project_app()
